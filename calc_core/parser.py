@@ -41,19 +41,14 @@ def _unary(sympy_function):
     return lambda arg: sympy_function(arg, evaluate=False)
 
 
+_TRIG = ["sin", "cos", "tan", "cot", "sec", "csc"]
+_HYPERBOLIC = ["sinh", "cosh", "tanh", "coth", "sech", "csch"]
+_ONE_ARGUMENT = [*_TRIG, *_HYPERBOLIC, *("a" + name for name in _TRIG + _HYPERBOLIC), "exp"]
+
 # name -> (builder, allowed argument counts)
 FUNCTIONS: dict[str, tuple] = {
-    **{
-        name: (_unary(getattr(sympy, name)), (1,))
-        for name in (
-            "sin cos tan cot sec csc asin acos atan acot asec acsc "
-            "sinh cosh tanh coth sech csch asinh acosh atanh acoth asech acsch exp"
-        ).split()
-    },
-    **{
-        "arc" + name: (_unary(getattr(sympy, "a" + name)), (1,))
-        for name in "sin cos tan cot sec csc sinh cosh tanh coth sech csch".split()
-    },
+    **{name: (_unary(getattr(sympy, name)), (1,)) for name in _ONE_ARGUMENT},
+    **{"arc" + name: (_unary(getattr(sympy, "a" + name)), (1,)) for name in _TRIG + _HYPERBOLIC},
     "ln": (_log, (1,)),
     "log": (_log, (1, 2)),
     "sqrt": (lambda arg: sympy.Pow(arg, sympy.Rational(1, 2), evaluate=False), (1,)),
@@ -75,7 +70,18 @@ _KNOWN_ALIASES = {
     "cosine": "cos(x)",
 }
 
-_SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
+_SUPERSCRIPTS = {
+    "⁰": "0",
+    "¹": "1",
+    "²": "2",
+    "³": "3",
+    "⁴": "4",
+    "⁵": "5",
+    "⁶": "6",
+    "⁷": "7",
+    "⁸": "8",
+    "⁹": "9",
+}
 _SUPERSCRIPT_MINUS = "⁻"
 _SYMBOL_MAP = {
     "×": "*",
@@ -211,7 +217,7 @@ def _split_names(token: Token, known: list[str]) -> list[Token]:
         if match is None:
             raise _unknown_name(token, rest, position)
         if match in FUNCTIONS and len(rest) > len(match):
-            suggestion = token.text[: position - token.position] + f"{match}({rest[len(match):]})"
+            suggestion = token.text[: position - token.position] + f"{match}({rest[len(match) :]})"
             raise ExpressionError("unknown_name", token.position, name=token.text, suggestion=suggestion)
         parts.append(Token("name", match, position))
         rest, position = rest[len(match) :], position + len(match)
@@ -382,7 +388,10 @@ class _Parser:
         if self.current.kind != "lparen":
             following = self.current.text if self.current.kind in ("name", "number") else "x"
             raise ExpressionError(
-                "function_needs_parentheses", token.position, name=token.text, suggestion=f"{token.text}({following})"
+                "function_needs_parentheses",
+                token.position,
+                name=token.text,
+                suggestion=f"{token.text}({following})",
             )
         opening = self.advance()
         self.enter(opening.position)
@@ -547,7 +556,7 @@ def evaluated(expr):
 
 
 def format_expression(expr) -> str:
-    """The expression as parser input, normalised: ``parse_expression(format_expression(e))`` gives ``e`` back.
+    """The expression as parser input, normalised: parsing ``format_expression(e)`` gives ``e`` back.
 
     Used as the cache key for sandboxed work, so "3x²" and "3*x**2" share one entry.
 

@@ -116,7 +116,9 @@ def test_keeps_the_expression_as_typed():
 
 def test_division_and_subtraction_keep_their_shape():
     quotient = parse_expression("x/(x+1)")
-    assert quotient.is_Mul and quotient.args[1] == sympy.Pow(sympy.Add(x, 1, evaluate=False), -1, evaluate=False)
+    assert quotient.is_Mul and quotient.args[1] == sympy.Pow(
+        sympy.Add(x, 1, evaluate=False), -1, evaluate=False
+    )
     difference = parse_expression("x^2 - x")
     assert difference.is_Add and difference.args[1] == sympy.Mul(-1, x, evaluate=False)
 
@@ -221,7 +223,7 @@ MARKER_ATTACKS = [
     "[c for c in ().__class__.__base__.__subclasses__()]",
     "lambda: __import__('os').system('touch {marker}')",
     "(y := open('{marker}', 'w'))",
-    "exec('open(\"{marker}\", \"w\")')",
+    'exec(\'open("{marker}", "w")\')',
     "eval('1')",
     "open('{marker}', 'w')",
     "getattr(x, '__class__')",
@@ -322,9 +324,15 @@ def test_parsed_text_means_what_sympy_reads_from_the_same_formula(text):
     from sympy.parsing.sympy_parser import parse_expr
 
     python_text = (
-        text.replace("π", "pi").replace("x²", "x**2").replace("^", "**").replace("−", "-").replace("ln(", "log(")
+        text.replace("π", "pi")
+        .replace("x²", "x**2")
+        .replace("^", "**")
+        .replace("−", "-")
+        .replace("ln(", "log(")
     )
     python_text = python_text.replace("2(", "2*(").replace("3(", "3*(").replace("e", "E")
     python_text = python_text.replace("sEc", "sec").replace("Exp", "exp")
-    reference = parse_expr(python_text, local_dict={"x": x, "E": E, "pi": pi, "cbrt": sympy.cbrt, "abs": sympy.Abs})
+    reference = parse_expr(
+        python_text, local_dict={"x": x, "E": E, "pi": pi, "cbrt": sympy.cbrt, "abs": sympy.Abs}
+    )
     assert _same_function(parse_expression(text), reference)
