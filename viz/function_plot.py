@@ -1,0 +1,214 @@
+"""Graphs of sampled functions as Altair charts: data in, chart out, no Streamlit.
+
+Each curve is its own line layer, drawn as one path per continuous piece (``detail`` on the segment id): a
+line mark joins every point of a group, even across points it leaves out, so without the segment a pole or a
+gap would be bridged. The y-axis shows the curves' robust window and the marks are clipped to it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from calc_core.sampling import SampledCurve
+from viz.palette import BLACK, curve_color, curve_dash
+
+Curves = Sequence[tuple[str, SampledCurve]]
+FRAME_COLUMNS = ("label", "x", "y", "segment")
+MAX_POINTS_PER_CURVE = 5000
+
+
+@dataclass(frozen=True)
+class PlotStyle:
+    """Sizes for a laptop screen or for a projector at the back of a classroom."""
+
+    stroke_width: float
+    axis_label_size: int
+    axis_title_size: int
+    legend_size: int
+    point_size: int  # area in square pixels, as Vega-Lite measures it
+    height: int
+
+    @property
+    def dash_scale(self) -> float:
+        """Dash patterns are designed for 2 px lines; thicker lines need longer dashes to stay readable."""
+        return self.stroke_width / 2
+
+
+NORMAL_STYLE = PlotStyle(
+    stroke_width=2, axis_label_size=12, axis_title_size=14, legend_size=13, point_size=60, height=360
+)
+PROJECTOR_STYLE = PlotStyle(
+    stroke_width=5, axis_label_size=22, axis_title_size=26, legend_size=24, point_size=260, height=480
+)
+
+
+def plot_style(projector: bool = False) -> PlotStyle:
+    """The style for normal or projector mode, for pages that add layers of their own.
+
+    >>> plot_style().stroke_width < plot_style(projector=True).stroke_width
+    True
+    """
+    return PROJECTOR_STYLE if projector else NORMAL_STYLE
+
+
+def curve_frame(curves: Curves) -> pd.DataFrame:
+    """All samples of all curves in one table (columns label, x, y, segment); y is NaN at gaps.
+
+    >>> curve = SampledCurve(x=[0, 1], y=[0.0, float("nan")], segment=[0, -1], y_limits=(-1.0, 1.0))
+    >>> curve_frame([("f", curve)]).to_dict("records")
+    [{'label': 'f', 'x': 0.0, 'y': 0.0, 'segment': 0}, {'label': 'f', 'x': 1.0, 'y': nan, 'segment': -1}]
+    """
+    frames = [
+        pd.DataFrame({"label": label, "x": curve.x, "y": curve.y, "segment": curve.segment})
+        for label, curve in curves
+    ]
+    if not frames:
+        return pd.DataFrame({column: [] for column in FRAME_COLUMNS})
+    return pd.concat(frames, ignore_index=True)[list(FRAME_COLUMNS)]
+
+
+def function_chart(
+    curves: Curves,
+    *,
+    x_title: str = "x",
+    y_title: str = "y",
+    y_limits: tuple[float, float] | None = None,
+    height: int | None = None,
+    projector: bool = False,
+    points: Sequence[tuple[str, float, float]] = (),
+) -> alt.LayerChart:
+    """A line chart of ``curves``, a list of (label, SampledCurve), with one line layer per curve.
+
+    Colours and dash patterns follow the order of the curves; the legend shows the labels. The y-axis spans
+    ``y_limits`` if given, else the union of the curves' robust windows. ``points`` are (label, x, y) marks,
+    e.g. the point of tangency. Titles are the caller's, so a page can pass translated text.
+
+    >>> import sympy
+    >>> from calc_core.sampling import sample_function
+    >>> x = sympy.Symbol("x")
+    >>> chart = function_chart([("sin x", sample_function(sympy.sin(x), x, -3, 3, n=61))], y_title="y")
+    >>> spec = chart.to_dict()
+    >>> len(spec["layer"]), spec["layer"][0]["encoding"]["detail"]["field"]
+    (1, 'segment')
+    """
+    if not curves:
+        raise ValueError("function_chart needs at least one curve")
+    style = plot_style(projector)
+    labels = [label for label, _ in curves]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"curve labels must be distinct, got {labels}")
+    encodings = _shared_encodings(curves, labels, style, x_title, y_title, y_limits or _union_limits(curves))
+    layers = [_line_layer(label, curve, encodings, style) for label, curve in curves]
+    if points:
+        layers.append(_point_layer(points, encodings, style))
+    return alt.layer(*layers).properties(height=height or style.height)
+
+
+def _shared_encodings(curves: Curves, labels, style: PlotStyle, x_title, y_title, y_limits) -> dict:
+    axis = {"labelFontSize": style.axis_label_size, "titleFontSize": style.axis_title_size}
+    legend = alt.Legend(
+        title=None,
+        labelFontSize=style.legend_size,
+        symbolStrokeWidth=style.stroke_width,
+        symbolSize=style.legend_size * 40,
+        orient="top",
+        labelLimit=0,
+    )
+    return {
+        "x": alt.X("x:Q", title=x_title, scale=_domain_scale(_x_range(curves)), axis=alt.Axis(**axis)),
+        "y": alt.Y("y:Q", title=y_title, scale=_domain_scale(y_limits), axis=alt.Axis(**axis)),
+        "color": alt.Color(
+            "label:N",
+            scale=alt.Scale(domain=labels, range=[curve_color(i) for i in range(len(labels))]),
+            legend=legend,
+        ),
+        "strokeDash": alt.StrokeDash(
+            "label:N",
+            scale=alt.Scale(
+                domain=labels, range=[curve_dash(i, style.dash_scale) for i in range(len(labels))]
+            ),
+            legend=legend,
+        ),
+    }
+
+
+def _domain_scale(limits: tuple[float, float] | None) -> alt.Scale:
+    if limits is None:
+        return alt.Scale(zero=False)
+    return alt.Scale(domain=[float(limits[0]), float(limits[1])], nice=False, zero=False)
+
+
+def _x_range(curves: Curves) -> tuple[float, float] | None:
+    xs = np.concatenate([curve.x for _, curve in curves])
+    return (float(xs.min()), float(xs.max())) if xs.size else None
+
+
+def _union_limits(curves: Curves) -> tuple[float, float] | None:
+    limits = [curve.y_limits for _, curve in curves if curve.y_limits is not None]
+    if not limits:
+        return None
+    return (min(low for low, _ in limits), max(high for _, high in limits))
+
+
+def _line_layer(label: str, curve: SampledCurve, encodings: dict, style: PlotStyle) -> alt.Chart:
+    # A DataFrame, not inline values: Altair copies inline rows on every layer() and properties() call, and
+    # Streamlit sends a DataFrame as Arrow. Gaps are left out, since a line mark cannot draw them anyway.
+    kept = _points_to_draw(curve)
+    frame = pd.DataFrame(
+        {"label": label, "x": curve.x[kept], "y": curve.y[kept], "segment": curve.segment[kept]}
+    )
+    return (
+        alt.Chart(frame)
+        .mark_line(clip=True, strokeWidth=style.stroke_width, strokeCap="round", strokeJoin="round")
+        .encode(
+            **encodings,
+            detail=alt.Detail("segment:N"),
+            tooltip=[
+                alt.Tooltip("label:N", title=" "),
+                alt.Tooltip("x:Q", format=".4~g"),
+                alt.Tooltip("y:Q", format=".4~g"),
+            ],
+        )
+    )
+
+
+def _points_to_draw(curve: SampledCurve) -> np.ndarray:
+    """Indices of the defined points, thinned to at most MAX_POINTS_PER_CURVE.
+
+    No screen shows more, and Altair refuses larger data frames (its default row limit is 5000). Thinning
+    keeps the first and last point of every piece, so that lines still run up to the poles and gaps.
+    """
+    defined = np.flatnonzero(np.isfinite(curve.y))
+    if defined.size <= MAX_POINTS_PER_CURVE:
+        return defined
+    segment = curve.segment[defined]
+    ends = np.flatnonzero(np.diff(segment) != 0)
+    ends = np.concatenate([[0], ends, ends + 1, [defined.size - 1]])
+    step = math.ceil(defined.size / max(MAX_POINTS_PER_CURVE - ends.size, MAX_POINTS_PER_CURVE // 2))
+    kept = np.union1d(np.arange(0, defined.size, step), ends)
+    if kept.size > MAX_POINTS_PER_CURVE:  # more pieces than a chart can show: every n-th point only
+        kept = np.arange(0, defined.size, math.ceil(defined.size / MAX_POINTS_PER_CURVE))
+    return defined[kept]
+
+
+def _point_layer(points, encodings: dict, style: PlotStyle) -> alt.Chart:
+    frame = pd.DataFrame([{"point": label, "x": float(x), "y": float(y)} for label, x, y in points])
+    return (
+        alt.Chart(frame)
+        .mark_circle(clip=True, size=style.point_size, color=BLACK, opacity=1)
+        .encode(
+            x=encodings["x"],
+            y=encodings["y"],
+            tooltip=[
+                alt.Tooltip("point:N", title=" "),
+                alt.Tooltip("x:Q", format=".4~g"),
+                alt.Tooltip("y:Q", format=".4~g"),
+            ],
+        )
+    )
