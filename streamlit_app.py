@@ -1,0 +1,54 @@
+"""Entry point: page config, the reader's settings (language, projector mode), and navigation over app_pages/.
+
+Run with ``streamlit run streamlit_app.py``.
+"""
+
+import streamlit as st
+
+from ui.i18n import language_switch, resolve_language, t
+from ui.navigation import build_navigation
+from ui.settings import apply_projector_style, navigation_position, projector_switch, resolve_projector_mode
+
+try:
+    from calc_core.sandbox import warm_up
+except ImportError:  # TODO(lead): calc_core/sandbox.py is being written; drop this guard when it lands.
+    warm_up = None
+
+
+@st.cache_resource(show_spinner=False)
+def start_sandbox_workers() -> bool:
+    """Start the sandbox's worker processes once per server, so the first reader does not wait for them."""
+    if warm_up is None:
+        return False
+    warm_up()
+    return True
+
+
+def settings_sidebar() -> None:
+    with st.sidebar:
+        st.subheader(t("settings.heading"))
+        language_switch()
+        projector_switch()
+
+
+def main() -> None:
+    start_sandbox_workers()
+    resolve_language()
+    projector = resolve_projector_mode()
+    st.set_page_config(
+        page_title=t("app.title"),
+        page_icon=":material/functions:",
+        layout="wide",
+        # On a projector the page needs the whole width; the sidebar's arrow still opens the settings.
+        initial_sidebar_state="collapsed" if projector else "auto",
+    )
+    apply_projector_style()
+    settings_sidebar()
+    st.navigation(build_navigation(), position=navigation_position()).run()
+
+
+# Worker processes started with spawn or forkserver re-execute this file as __mp_main__; the guard keeps
+# them from running the app. `streamlit run` and AppTest both execute it as __main__ (ScriptRunner
+# installs a module named "__main__"), so the app itself is not blocked.
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""The two catalogues agree: the same keys, the same placeholders, a message for every error code, and every
+key the code asks for exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from calc_core.errors import ERROR_CODES
+from ui.glossary import GLOSSARY_TERMS
+from ui.i18n import LANGUAGES, load_catalogue, placeholders, translate
+from ui.navigation import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE_FILES = [ROOT / "streamlit_app.py", *(ROOT / "ui").glob("*.py"), *(ROOT / "app_pages").glob("*.py")]
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+# The placeholders each error message must have (and nothing else): what calc_core's errors carry.
+ERROR_PLACEHOLDERS = {
+    "empty": set(),
+    "too_long": {"limit", "length"},
+    "control_character": {"codepoint"},
+    "unexpected_character": {"char"},
+    "unknown_name": {"name"},
+    "function_needs_parentheses": {"name", "suggestion"},
+    "unexpected_token": {"token"},
+    "unexpected_end": set(),
+    "missing_closing_parenthesis": set(),
+    "unmatched_closing_parenthesis": set(),
+    "wrong_argument_count": {"name", "expected", "got"},
+    "bad_number": {"token"},
+    "number_too_large": {"limit"},
+    "power_too_large": {"limit"},
+    "too_many_nodes": {"limit"},
+    "too_deep": {"limit"},
+    "timeout": {"seconds"},
+    "memory_limit": {"megabytes"},
+    "worker_failed": set(),
+    "bad_range": {"low", "high"},
+}
+OTHER_PLACEHOLDERS = {"error.where": {"position"}, "error.did_you_mean": {"suggestion"}}
+
+
+def keys_used_in_code() -> set[str]:
+    """Literal keys: t("..."), and any string literal naming a catalogue key (title_key="nav.home", ...)."""
+    sections = "|".join(sorted({key.split(".")[0] for key in load_catalogue("en")}))
+    literal = re.compile(rf"""["']((?:{sections})\.[a-z0-9_]+)["']""")
+    t_call = re.compile(r"""\bt\(\s*["']([^"']+)["']""")
+    found = set()
+    for path in CODE_FILES:
+        source = path.read_text(encoding="utf-8")
+        found |= set(literal.findall(source)) | set(t_call.findall(source))
+    return found
+
+
+def test_code_files_are_found():
+    assert ROOT.joinpath("streamlit_app.py") in CODE_FILES
+    assert len(keys_used_in_code()) > 20
+
+
+def test_same_keys_in_both_languages():
+    english, chinese = (set(load_catalogue(language)) for language in LANGUAGES)
+    assert english - chinese == set(), "missing in zh.toml"
+    assert chinese - english == set(), "missing in en.toml"
+
+
+@pytest.mark.parametrize("key", sorted(load_catalogue("en")))
+def test_same_placeholders_in_both_languages(key):
+    assert placeholders("en", key) == placeholders("zh", key)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", sorted(load_catalogue("en")))
+def test_every_template_formats(language, key):
+    """Catches a stray brace (LaTeX must double them) and a value that is not a string."""
+    template = load_catalogue(language)[key]
+    assert isinstance(template, str)
+    list(string.Formatter().parse(template))
+    filled = translate(language, key, **{name: "X" for name in placeholders(language, key)})
+    assert filled.strip()
+
+
+@pytest.mark.parametrize("code", sorted(ERROR_CODES))
+def test_every_error_code_has_its_message_with_the_right_placeholders(code):
+    assert set(ERROR_PLACEHOLDERS) == ERROR_CODES
+    for language in LANGUAGES:
+        assert placeholders(language, f"error.{code}") == ERROR_PLACEHOLDERS[code]
+
+
+@pytest.mark.parametrize("key", sorted(OTHER_PLACEHOLDERS))
+def test_error_helpers_have_their_placeholders(key):
+    for language in LANGUAGES:
+        assert placeholders(language, key) == OTHER_PLACEHOLDERS[key]
+
+
+def test_every_key_used_in_the_code_exists():
+    missing = keys_used_in_code() - set(load_catalogue("en"))
+    assert missing == set()
+
+
+def test_every_page_has_its_title_and_summary():
+    for spec in PAGES:
+        for language in LANGUAGES:
+            assert translate(language, spec.title_key)
+            assert translate(language, spec.summary_key)
+
+
+def test_every_glossary_term_is_in_the_catalogue_and_shown():
+    glossary_keys = {
+        key.removeprefix("glossary.") for key in load_catalogue("en") if key.startswith("glossary.")
+    }
+    assert glossary_keys == set(GLOSSARY_TERMS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_empty_strings(language):
+    empty = [key for key, value in load_catalogue(language).items() if not value.strip()]
+    assert empty == []
+
+
+def test_chinese_strings_are_chinese():
+    not_chinese = [key for key, value in load_catalogue("zh").items() if not CJK.search(value)]
+    assert not_chinese == []
+
+
+def test_error_messages_do_not_mention_the_position():
+    for language in LANGUAGES:
+        for code in ERROR_CODES:
+            assert "position" not in placeholders(language, f"error.{code}")
