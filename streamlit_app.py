@@ -5,21 +5,15 @@ Run with ``streamlit run streamlit_app.py``.
 
 import streamlit as st
 
+from calc_core.sandbox import warm_up
 from ui.i18n import language_switch, resolve_language, t
 from ui.navigation import build_navigation
 from ui.settings import apply_projector_style, navigation_position, projector_switch, resolve_projector_mode
-
-try:
-    from calc_core.sandbox import warm_up
-except ImportError:  # TODO(lead): calc_core/sandbox.py is being written; drop this guard when it lands.
-    warm_up = None
 
 
 @st.cache_resource(show_spinner=False)
 def start_sandbox_workers() -> bool:
     """Start the sandbox's worker processes once per server, so the first reader does not wait for them."""
-    if warm_up is None:
-        return False
     warm_up()
     return True
 

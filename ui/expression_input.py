@@ -6,13 +6,10 @@ import streamlit as st
 import sympy
 
 from calc_core.errors import ExpressionError
+from calc_core.parser import parse_expression
+from calc_core.service import describe_expression
 from ui.errors import show_error
 from ui.i18n import t
-
-try:
-    from calc_core.parser import parse_expression
-except ImportError:  # TODO(lead): remove this guard once calc_core/parser.py has landed.
-    parse_expression = None
 
 
 def expression_input(
@@ -37,9 +34,6 @@ def expression_input(
         help=t("input.help_tooltip"),
     )
     expression_help()
-    if parse_expression is None:
-        st.warning(t("input.parser_unavailable"))
-        return None
     try:
         expr = parse_expression(text or "", variables)
     except ExpressionError as err:
@@ -53,9 +47,14 @@ def expression_input(
 def show_understood_expression(
     expr: sympy.Expr, name: str = "f", variables: tuple[str, ...] = ("x",)
 ) -> None:
-    """``f(x) = …`` as LaTeX; safe because ``expr`` came out of the validating parser, not from user text."""
+    """``f(x) = …`` as LaTeX, printed by the sandboxed worker (printing user input can be slow too)."""
+    try:
+        latex = describe_expression(expr, variables)["latex"]
+    except ExpressionError as err:
+        show_error(err)
+        return
     st.caption(t("input.understood"))
-    st.latex(f"{name}({', '.join(variables)}) = {sympy.latex(expr)}")
+    st.latex(f"{name}({', '.join(variables)}) = {latex}")
 
 
 def expression_help() -> None:
