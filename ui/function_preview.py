@@ -12,7 +12,7 @@ from ui.i18n import t
 from ui.settings import is_projector
 from viz.function_plot import function_chart
 
-PREVIEW_WINDOW = (-5.0, 5.0)
+PREVIEW_WINDOW = (-5, 5)
 
 
 def show_function_preview(expr: sympy.Expr, name: str = "f", variables: tuple[str, ...] = ("x",)) -> None:
