@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import string
+import tomllib
 from pathlib import Path
 
 import streamlit as st
-import tomllib
 
 LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"

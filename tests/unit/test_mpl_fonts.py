@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import copy
 import os
+import tomllib
 import warnings
 from pathlib import Path
 
 import matplotlib
 import pytest
-import tomllib
 from matplotlib import font_manager, ft2font
 from matplotlib.figure import Figure
 
