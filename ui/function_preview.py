@@ -6,7 +6,9 @@ import streamlit as st
 import sympy
 
 from calc_core.errors import ExpressionError
+from calc_core.parser import format_expression, parse_expression
 from calc_core.service import describe_expression, differentiate_expression, sample_expression
+from ui.charts import show_chart
 from ui.errors import show_error
 from ui.i18n import t
 from ui.settings import is_projector
@@ -16,7 +18,7 @@ PREVIEW_WINDOW = (-5, 5)
 
 
 def show_function_preview(expr: sympy.Expr, name: str = "f", variables: tuple[str, ...] = ("x",)) -> None:
-    """f(x) and f'(x) in LaTeX, then both drawn; sandbox failures (a timeout, say) are shown, not raised."""
+    """f(x) and f'(x) in LaTeX, then the graph of f; sandbox failures (a timeout) are shown, not raised."""
     var = variables[0]
     try:
         description = describe_expression(expr, variables)
@@ -31,8 +33,11 @@ def show_function_preview(expr: sympy.Expr, name: str = "f", variables: tuple[st
     if curve.y_limits is None:
         st.info(t("home.preview_no_real_values", low=PREVIEW_WINDOW[0], high=PREVIEW_WINDOW[1]))
         return
-    chart = function_chart(
-        [(f"{name}({var})", curve)], x_title=var, y_title=f"{name}({var})", projector=is_projector()
-    )
-    st.altair_chart(chart, use_container_width=True)
+    show_chart(_preview_chart, format_expression(expr), variables, f"{name}({var})", is_projector())
     st.caption(t("home.preview_caption", low=PREVIEW_WINDOW[0], high=PREVIEW_WINDOW[1]))
+
+
+def _preview_chart(text: str, variables: tuple[str, ...], label: str, projector: bool):
+    var = variables[0]
+    curve = sample_expression(parse_expression(text, variables), variables, var, *PREVIEW_WINDOW)
+    return function_chart([(label, curve)], x_title=var, y_title=label, projector=projector)
