@@ -29,7 +29,7 @@ from calc_core.exhaustion import (
     inscribed_area,
 )
 from viz import palette
-from viz.function_plot import PlotStyle, plot_style
+from viz.function_plot import PlotStyle, merge_labels, plot_style
 
 N_PARAM = "polygon_n"
 
@@ -54,16 +54,6 @@ ERROR_LABELS = {
 
 INSCRIBED_COLOR, CIRCUMSCRIBED_COLOR, CIRCLE_COLOR = palette.BLUE, palette.VERMILLION, palette.BLACK
 INSCRIBED_FILL, CIRCUMSCRIBED_FILL, TRIANGLE_FILL = palette.SKY_BLUE, palette.ORANGE, palette.BLUE
-
-
-def _labels(defaults: Mapping[str, str], given: Mapping[str, str] | None) -> dict[str, str]:
-    labels = dict(defaults)
-    if given:
-        unknown = set(given) - set(defaults)
-        if unknown:
-            raise KeyError(f"unknown label keys {sorted(unknown)}; known: {sorted(defaults)}")
-        labels.update(given)
-    return labels
 
 
 def _text(value: str) -> str:
@@ -104,7 +94,7 @@ def polygon_chart(
     n_min, n_max = int(ns[0]), int(ns[-1])
     if not n_min <= n_initial <= n_max:
         raise ValueError(f"n_initial must lie in {n_min} … {n_max}, got {n_initial}")
-    labels = _labels(POLYGON_LABELS, labels)
+    labels = merge_labels(POLYGON_LABELS, labels)
     style = plot_style(projector)
     size = size or style.height
 
@@ -220,7 +210,7 @@ def exhaustion_error_chart(
     >>> spec["layer"][0]["encoding"]["x"]["scale"]["type"]
     'log'
     """
-    labels = _labels(ERROR_LABELS, labels)
+    labels = merge_labels(ERROR_LABELS, labels)
     style = plot_style(projector)
     rows = []
     for n, inner, outer, reference in zip(

@@ -8,7 +8,7 @@ gap would be bridged. The y-axis shows the curves' robust window and the marks a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import altair as alt
@@ -212,3 +212,18 @@ def _point_layer(points, encodings: dict, style: PlotStyle) -> alt.Chart:
             ],
         )
     )
+
+
+def merge_labels(defaults: Mapping[str, str], given: Mapping[str, str] | None) -> dict[str, str]:
+    """The chart's default (English) labels, overridden by the caller's translated ones.
+
+    >>> merge_labels({"x": "x", "y": "y"}, {"y": "函数值"})
+    {'x': 'x', 'y': '函数值'}
+    """
+    labels = dict(defaults)
+    if given:
+        unknown = set(given) - set(defaults)
+        if unknown:
+            raise KeyError(f"unknown label keys {sorted(unknown)}; known: {sorted(defaults)}")
+        labels.update(given)
+    return labels

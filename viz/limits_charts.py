@@ -20,7 +20,7 @@ import numpy as np
 
 from calc_core.limits import SCHEMES, ErrorTable, best_h, secant_steps, secant_table
 from viz import palette
-from viz.function_plot import PlotStyle, plot_style
+from viz.function_plot import PlotStyle, merge_labels, plot_style
 from viz.palette import BLACK, DASHED, DOTTED
 
 SECANT_PARAM = "secant_k"
@@ -62,16 +62,6 @@ MODEL_COLORS = {
 MODEL_DASHES = {"truncation_one_sided": DASHED, "truncation_central": DASHED, "roundoff": DOTTED}
 CURVE_COLOR, SECANT_COLOR, TANGENT_COLOR = palette.BLUE, palette.VERMILLION, palette.BLACK
 LEFT_SECANT_COLOR = palette.BLUISH_GREEN
-
-
-def _labels(defaults: Mapping[str, str], given: Mapping[str, str] | None) -> dict[str, str]:
-    labels = dict(defaults)
-    if given:
-        unknown = set(given) - set(defaults)
-        if unknown:
-            raise KeyError(f"unknown label keys {sorted(unknown)}; known: {sorted(defaults)}")
-        labels.update(given)
-    return labels
 
 
 def _axis(style: PlotStyle, **extra) -> alt.Axis:
@@ -131,7 +121,7 @@ def secant_chart(
     """
     if f_at is None:
         raise ValueError("secant_chart needs f_at, the function to evaluate at x0 + h")
-    labels = _labels(SECANT_LABELS, labels)
+    labels = merge_labels(SECANT_LABELS, labels)
     style = plot_style(projector)
     hs = secant_steps() if hs is None else np.asarray(hs, dtype=np.float64)
     ks, step = _log_steps(hs)
@@ -335,7 +325,7 @@ def error_chart(
     >>> spec["layer"][0]["encoding"]["x"]["scale"]["type"], spec["layer"][0]["encoding"]["y"]["scale"]["type"]
     ('log', 'log')
     """
-    labels = _labels(ERROR_LABELS, labels)
+    labels = merge_labels(ERROR_LABELS, labels)
     style = plot_style(projector)
     measured = [
         {**row, "label": labels[row["scheme"]]} for row in table.records() if row["error"] is not None
