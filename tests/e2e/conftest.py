@@ -243,9 +243,11 @@ def wait_for_app_run(page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout_ms
     )
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    # Lazily loaded widgets show a skeleton until their code arrives: a screenshot must not catch them.
     page.wait_for_function(
         """() => document.querySelectorAll('[data-stale="true"]').length === 0
-              && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')""",
+              && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+              && !document.querySelector('[data-testid="stSkeleton"]')""",
         timeout=timeout_ms,
     )
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=timeout_ms)
