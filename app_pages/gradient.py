@@ -1,0 +1,88 @@
+"""Gradients: ∇f as the vector of partial derivatives, its field and the directional derivative, gradient
+descent (the bridge to training in deep learning), the identity lab with both layouts, exercises 2 and 3."""
+
+import streamlit as st
+
+from ui import multivariate_view as view
+from ui.i18n import t
+
+GRADIENT = (
+    r"\nabla_{\mathbf{x}} f(\mathbf{x}) = \left[\frac{\partial f(\mathbf{x})}{\partial x_1}, "
+    r"\frac{\partial f(\mathbf{x})}{\partial x_2}, \ldots, "
+    r"\frac{\partial f(\mathbf{x})}{\partial x_n}\right]^\top"
+)
+DIRECTIONAL = (
+    r"D_{\mathbf{u}} f(\mathbf{x}) = \nabla f(\mathbf{x}) \cdot \mathbf{u} = "
+    r"\|\nabla f(\mathbf{x})\| \cos\varphi, \qquad \mathbf{u} = (\cos\theta, \sin\theta)"
+)
+DESCENT = r"\mathbf{x}_{k+1} = \mathbf{x}_k - \eta \, \nabla f(\mathbf{x}_k)"
+
+
+def inputs():
+    st.latex(GRADIENT)
+    st.markdown(t("gradient.definition"))
+    view.example_buttons(view.GRADIENT_EXAMPLES)
+    left, right = st.columns([3, 2])
+    with left:
+        function = view.function_input(view.DEFAULT_GRADIENT_F)
+    with right:
+        variables = function.variables if function is not None else ("x1", "x2")
+        point = view.point_input(variables, view.DEFAULT_GRADIENT_POINT)
+    return function, point
+
+
+def field(function, point, partials, grid) -> None:
+    st.header(t("gradient.field_title"))
+    if function.dimension != 2:
+        st.info(t("gradient.no_picture", n=function.dimension), icon=":material/view_in_ar:")
+        return
+    st.markdown(t("gradient.field_body"))
+    st.latex(DIRECTIONAL)
+    st.markdown(t("gradient.directional_body"))
+    view.gradient_figure(function, point, partials, grid, view.angle_from_url())
+
+
+@st.fragment
+def descent(function) -> None:
+    st.header(t("gradient.descent_title"))
+    st.markdown(t("gradient.descent_body"))
+    st.latex(DESCENT)
+    if function.dimension != 2:
+        st.info(t("gradient.descent_two_only", n=function.dimension), icon=":material/view_in_ar:")
+        return
+    start, lr, steps = view.descent_inputs(function.variables)
+    view.descent_figure(function, start, lr, steps)
+    st.markdown(t("gradient.descent_bridge"))
+
+
+@st.fragment
+def identity_lab() -> None:
+    st.header(t("gradient.lab_title"))
+    st.markdown(t("gradient.lab_body"))
+    identity, layout, m, n, seed = view.identity_inputs()
+    view.identity_check(identity, layout, m, n, seed)
+    with st.expander(t("gradient.layout_title"), icon=":material/swap_horiz:"):
+        st.markdown(t("gradient.layout_body"))
+
+
+def exercises() -> None:
+    st.header(t("gradient.exercises_title"))
+    st.subheader(t("gradient.exercise2_title"))
+    view.exercise2()
+    st.subheader(t("gradient.exercise3_title"))
+    view.exercise3()
+
+
+st.title(t("gradient.title"))
+st.markdown(t("gradient.intro"))
+function, point = inputs()
+partials, grid = view.analyse(function, point, with_steps=False) if function is not None else (None, None)
+if function is not None and partials is not None:
+    st.header(t("gradient.vector_title"))
+    view.gradient_vector(function, partials)
+    field(function, point, partials, grid)
+    descent(function)
+identity_lab()
+exercises()
+st.header(t("gradient.summary_title"))
+st.markdown(t("gradient.summary_body"))

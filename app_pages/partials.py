@@ -1,0 +1,61 @@
+"""Partial derivatives: slices of a surface, the steps with ∂ (the other variables held constant), D2L's
+notation and the limit definition checked numerically, one variable at a time."""
+
+import streamlit as st
+
+from ui import multivariate_view as view
+from ui.i18n import t
+
+DEFINITION = (
+    r"\frac{\partial y}{\partial x_i} = \lim_{h \to 0} "
+    r"\frac{f(x_1, \ldots, x_{i-1}, x_i + h, x_{i+1}, \ldots, x_n) - f(x_1, \ldots, x_i, \ldots, x_n)}{h}"
+)
+
+
+def inputs():
+    st.latex(DEFINITION)
+    st.markdown(t("partials.definition"))
+    view.example_buttons(view.PARTIALS_EXAMPLES)
+    left, right = st.columns([3, 2])
+    with left:
+        function = view.function_input(view.DEFAULT_PARTIALS_F)
+    with right:
+        variables = function.variables if function is not None else ("x1", "x2")
+        point = view.point_input(variables, view.DEFAULT_POINT)
+    return function, point
+
+
+def pictures(function, point, partials, grid) -> None:
+    st.header(t("partials.picture_title"))
+    if function.dimension != 2:
+        st.info(t("partials.no_picture", n=function.dimension), icon=":material/view_in_ar:")
+        return
+    st.markdown(t("partials.picture_body"))
+    view.surface_and_slices(function, point, partials, grid)
+
+
+def symbolic(function, partials) -> None:
+    st.header(t("partials.symbolic_title"))
+    st.markdown(t("partials.symbolic_body"))
+    view.partial_tabs(function, partials)
+
+
+def limit_definition(function, partials) -> None:
+    st.header(t("partials.limit_title"))
+    st.markdown(t("partials.limit_body"))
+    view.quotient_table(function, partials)
+
+
+st.title(t("partials.title"))
+st.markdown(t("partials.intro"))
+function, point = inputs()
+partials, grid = view.analyse(function, point, surface=True) if function is not None else (None, None)
+st.header(t("partials.notation_title"))
+view.notation(function, partials)
+st.markdown(t("partials.notation_body"))
+if function is not None and partials is not None:
+    pictures(function, point, partials, grid)
+    symbolic(function, partials)
+    limit_definition(function, partials)
+st.header(t("partials.next_title"))
+st.markdown(t("partials.next_body"))
