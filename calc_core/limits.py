@@ -494,7 +494,9 @@ def exact_derivative_limit(expr, var, x0) -> dict:
     from calc_core.parser import evaluated
 
     symbol = _symbol_in(expr, var)
-    f = _real_roots(evaluated(expr if isinstance(expr, sympy.Basic) else sympy.sympify(expr)))
+    if not isinstance(expr, sympy.Basic):
+        raise TypeError("expr must be a SymPy expression (from calc_core.parser.parse_expression)")
+    f = _real_roots(evaluated(expr))
     point = _exact_point(x0)
     result = {"x0": sympy.latex(point), "f_x0": None, "verdict": "undefined"}
     f_x0 = sympy.simplify(f.subs(symbol, point))
@@ -553,7 +555,7 @@ def _exact_point(x0):
         if not math.isfinite(x0):
             raise ValueError(f"x0 must be finite, got {x0}")
         return sympy.Rational(repr(x0))
-    return sympy.sympify(int(x0)) if isinstance(x0, int) else sympy.Rational(str(x0))
+    return sympy.Integer(x0) if isinstance(x0, int) else sympy.Rational(str(x0))
 
 
 def _limit_side(value) -> dict:
