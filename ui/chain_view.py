@@ -40,6 +40,7 @@ from ui.charts import show_chart
 from ui.errors import code_span, show_error
 from ui.i18n import current_language, translate
 from ui.settings import is_projector
+from ui.url_state import url_number
 from viz.chain_charts import InlineChart, nudge_chart
 from viz.graph_dot import graph_dot
 
@@ -191,14 +192,6 @@ def _separator() -> str:
     return t("chain_rule.list_separator")
 
 
-def _url_number(raw: str, limit: float) -> float | None:
-    try:
-        value = float(raw.strip()[:40])
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and abs(value) <= limit else None
-
-
 def _url_int(raw: str) -> int | None:
     text = raw.strip()[:40]
     try:
@@ -268,7 +261,7 @@ def number_box(key: str, default: float, label: str) -> float:
         key=key,
         bind="query-params",
     )
-    if raw is not None and _url_number(raw, POINT_LIMIT) is None:
+    if raw is not None and url_number(raw, POINT_LIMIT) is None:
         st.warning(
             t(
                 "chain_rule.number_ignored",

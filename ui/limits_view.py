@@ -34,6 +34,7 @@ from calc_core.service import derivative_limit, error_table_of, limit_tables, on
 from ui.errors import code_span, show_error
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
+from ui.url_state import url_number
 from viz.exhaustion_charts import N_PARAM, polygon_chart
 from viz.limits_charts import error_chart, secant_chart
 
@@ -143,19 +144,6 @@ def polygon_sides() -> int:
     if raw != str(n):
         st.query_params[N_KEY] = str(n)  # the address now says what the page shows
     return n
-
-
-def url_number(raw: str, limit: float) -> float | None:
-    """A finite number no larger than ``limit`` in size, from URL text; None for anything else.
-
-    >>> url_number("0.5", 10), url_number("1e999", 10), url_number("nan", 10), url_number("abc", 10)
-    (0.5, None, None, None)
-    """
-    try:
-        value = float(raw.strip()[:40])
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and abs(value) <= limit else None
 
 
 def examples() -> None:

@@ -14,7 +14,6 @@ tangent and the verdict on differentiability (``tangent_line``, SymPy's one-side
 from __future__ import annotations
 
 import base64
-import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from ui.errors import code_span, error_message, show_error
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
 from ui.steps_view import display_math, show_steps
+from ui.url_state import url_number
 from viz.d2l_plot import d2l_tangent_figure, figure_to_svg
 from viz.tangent_chart import line_text, number, slider_grid, tangent_spec
 
@@ -112,19 +112,6 @@ def second_derivative_input() -> bool:
     return bool(
         st.toggle(t("rules.second_label"), key=SECOND_KEY, bind="query-params", help=t("rules.second_help"))
     )
-
-
-def url_number(raw: str, limit: float) -> float | None:
-    """A finite number no larger than ``limit`` in size, from URL text; None for anything else.
-
-    >>> url_number("0.5", 10), url_number("1e999", 10), url_number("nan", 10), url_number("abc", 10)
-    (0.5, None, None, None)
-    """
-    try:
-        value = float(raw.strip()[:40])
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and abs(value) <= limit else None
 
 
 def use_example(text: str, x0: float) -> None:
