@@ -40,6 +40,9 @@ def symbolic_gradient(expr, variables, point) -> dict[str, float]:
     value = evaluated(expr)
     value = value.xreplace({s: sympy.Symbol(s.name, real=True) for s in value.free_symbols})
     names = list(variables)
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        # Exactly undefined to SymPy (csc(pi) is zoo) while float64 sees a huge finite number: no comparison.
+        return dict.fromkeys(variables, math.nan)
     arrays = [np.array([point[v]]) for v in names]
     gradient = {}
     for variable in variables:
