@@ -3,7 +3,6 @@ descent, the identity lab driven by its widgets, exercises 2 and 3, and hostile 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 
@@ -11,8 +10,8 @@ import pytest
 
 from calc_core.errors import ExpressionError
 from calc_core.multivariate import detect_variables
+from tests.app.landing import make_landing_page
 from tests.app.test_app import CJK, MARKER_NAME, assert_no_exception, headings, literal_fragment, run_app
-from ui import navigation
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
 from viz.gradient_charts import ANGLE_PARAM, POINT_X, POINT_Y, STEP_PARAM
@@ -24,11 +23,7 @@ TIMEOUT = 60
 @pytest.fixture(autouse=True)
 def gradient_is_the_landing_page(monkeypatch):
     """Open the app at this page, as a shared link /gradient?f=… does (see test_limits_page for why)."""
-    landing = dataclasses.replace(PAGE, url_path="")
-    others = [
-        dataclasses.replace(spec, url_path=spec.url_path or spec.key) for spec in PAGES if spec is not PAGE
-    ]
-    monkeypatch.setattr(navigation, "PAGES", [landing, *others])
+    make_landing_page(monkeypatch, PAGE)
 
 
 def run_page(**query_params):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 
 import pytest
 
 from calc_core.limits import d2l_limit_table, format_d2l_row
+from tests.app.landing import make_landing_page
 from tests.app.test_app import (
     CJK,
     MARKER_NAME,
@@ -18,7 +18,6 @@ from tests.app.test_app import (
     literal_fragment,
     run_app,
 )
-from ui import navigation
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
 
@@ -41,11 +40,7 @@ def limits_is_the_landing_page(monkeypatch):
     bound to a widget of another page on a page change (home binds ``f`` too): the URL would not reach
     the limits page. Making it the default page makes the first run its own, exactly like a direct link.
     """
-    landing = dataclasses.replace(LIMITS, url_path="")
-    others = [
-        dataclasses.replace(spec, url_path=spec.url_path or spec.key) for spec in PAGES if spec is not LIMITS
-    ]
-    monkeypatch.setattr(navigation, "PAGES", [landing, *others])
+    make_landing_page(monkeypatch, LIMITS)
 
 
 def run_limits(**query_params):

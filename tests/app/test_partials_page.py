@@ -3,15 +3,14 @@ that move in the browser, the limit checked numerically, and hostile or broken l
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
 
 from calc_core.errors import ExpressionError
 from calc_core.multivariate import detect_variables
+from tests.app.landing import make_landing_page
 from tests.app.test_app import CJK, MARKER_NAME, assert_no_exception, headings, literal_fragment, run_app
-from ui import navigation
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
 from viz.slice_charts import SLICE_X, SLICE_Y
@@ -23,11 +22,7 @@ TIMEOUT = 60
 @pytest.fixture(autouse=True)
 def partials_is_the_landing_page(monkeypatch):
     """Open the app at this page, as a shared link /partials?f=… does (see test_limits_page for why)."""
-    landing = dataclasses.replace(PAGE, url_path="")
-    others = [
-        dataclasses.replace(spec, url_path=spec.url_path or spec.key) for spec in PAGES if spec is not PAGE
-    ]
-    monkeypatch.setattr(navigation, "PAGES", [landing, *others])
+    make_landing_page(monkeypatch, PAGE)
 
 
 def run_page(**query_params):

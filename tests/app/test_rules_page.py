@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import string
 
 import pytest
 
 from calc_core.steps import RULES
+from tests.app.landing import make_landing_page
 from tests.app.test_app import (
     CJK,
     MARKER_NAME,
@@ -19,7 +19,6 @@ from tests.app.test_app import (
     literal_fragment,
     run_app,
 )
-from ui import navigation
 from ui.i18n import LANGUAGES, load_catalogue, translate
 from ui.navigation import PAGES
 from viz.tangent_chart import TANGENT_PARAM
@@ -36,13 +35,7 @@ def rules_is_the_landing_page(monkeypatch):
     bound to a widget of another page on a page change (home binds ``f`` too), so ``f`` would not reach
     this page. Making it the default page makes the first run its own, exactly like a direct link.
     """
-    landing = dataclasses.replace(RULES_PAGE, url_path="")
-    others = [
-        dataclasses.replace(spec, url_path=spec.url_path or spec.key)
-        for spec in PAGES
-        if spec is not RULES_PAGE
-    ]
-    monkeypatch.setattr(navigation, "PAGES", [landing, *others])
+    make_landing_page(monkeypatch, RULES_PAGE)
 
 
 def run_rules(timeout: float = TIMEOUT, **query_params):
