@@ -5,6 +5,7 @@ import streamlit as st
 from ui import chain_view as view
 from ui.expression_input import expression_help
 from ui.i18n import t
+from ui.sections import Part, choose_part, next_part_button
 
 ONE_VARIABLE = (
     r"y = f(u),\ u = g(x) \quad\Longrightarrow\quad \frac{dy}{dx} = \frac{dy}{du} \cdot \frac{du}{dx}"
@@ -17,6 +18,22 @@ MANY_VARIABLES = (
 BACKWARD = (
     r"\frac{\partial f}{\partial v} = \sum_{v \to w} \frac{\partial f}{\partial w}"
     r" \cdot \frac{\partial w}{\partial v}"
+)
+
+
+PARTS = (
+    Part("one", "chain_rule.part_one", (view.F_KEY, view.G_KEY, view.H_KEY, view.X0_KEY)),
+    Part(
+        "many",
+        "chain_rule.part_many",
+        (view.GENERAL.outer_key, view.M_KEY, view.NX_KEY, *view.GENERAL.inner_keys, *view.GENERAL.point_keys),
+    ),
+    Part(
+        "exercise4",
+        "chain_rule.part_exercise4",
+        (view.EXERCISE_4.outer_key, *view.EXERCISE_4.inner_keys, *view.EXERCISE_4.point_keys),
+    ),
+    Part("graph", "chain_rule.part_graph", (view.GRAPH_KEY, view.STEP_KEY, *view.GRAPH_POINT_KEYS.values())),
 )
 
 
@@ -36,18 +53,18 @@ def one_variable() -> None:
     view.nudge_table(result)
 
 
-def many_variables() -> None:
-    st.header(t("chain_rule.many_title"))
-    st.latex(MANY_VARIABLES)
-    st.markdown(t("chain_rule.many_body"))
-    for setup in (view.GENERAL, view.EXERCISE_4):
-        if setup is view.EXERCISE_4:
-            st.subheader(t("chain_rule.exercise_title"))
-            st.markdown(t("chain_rule.exercise_body"))
-        chosen = view.many_inputs(setup)
-        data = view.many_result(chosen) if chosen is not None else None
-        if data is not None:
-            view.show_many(setup, data)
+def many_variables(setup) -> None:
+    if setup is view.EXERCISE_4:
+        st.header(t("chain_rule.exercise_title"))
+        st.markdown(t("chain_rule.exercise_body"))
+    else:
+        st.header(t("chain_rule.many_title"))
+        st.latex(MANY_VARIABLES)
+        st.markdown(t("chain_rule.many_body"))
+    chosen = view.many_inputs(setup)
+    data = view.many_result(chosen) if chosen is not None else None
+    if data is not None:
+        view.show_many(setup, data)
 
 
 def computational_graph() -> None:
@@ -68,8 +85,15 @@ view.start_run()
 st.title(t("chain_rule.title"))
 st.markdown(t("chain_rule.intro"))
 expression_help()
-one_variable()
-many_variables()
-computational_graph()
+part = choose_part(PARTS)
+if part.id == "one":
+    one_variable()
+elif part.id == "many":
+    many_variables(view.GENERAL)
+elif part.id == "exercise4":
+    many_variables(view.EXERCISE_4)
+else:
+    computational_graph()
+next_part_button(PARTS, part)
 st.header(t("chain_rule.summary_title"))
 st.markdown(t("chain_rule.summary_body"))

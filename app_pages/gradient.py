@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import multivariate_view as view
 from ui.i18n import t
+from ui.sections import Part, choose_part, go_to, next_part_button
 
 GRADIENT = (
     r"\nabla_{\mathbf{x}} f(\mathbf{x}) = \left[\frac{\partial f(\mathbf{x})}{\partial x_1}, "
@@ -16,6 +17,17 @@ DIRECTIONAL = (
     r"\|\nabla f(\mathbf{x})\| \cos\varphi, \qquad \mathbf{u} = (\cos\theta, \sin\theta)"
 )
 DESCENT = r"\mathbf{x}_{k+1} = \mathbf{x}_k - \eta \, \nabla f(\mathbf{x}_k)"
+
+PARTS = (
+    Part("field", "gradient.part_field", (view.ANGLE_KEY,)),
+    Part("descent", "gradient.part_descent", (view.START_KEY, view.LR_KEY, view.STEPS_KEY)),
+    Part(
+        "lab",
+        "gradient.part_lab",
+        (view.IDENTITY_KEY, view.LAYOUT_KEY, view.M_KEY, view.N_KEY, view.SEED_KEY),
+    ),
+    Part("exercises", "gradient.part_exercises"),
+)
 
 
 def inputs():
@@ -68,21 +80,36 @@ def identity_lab() -> None:
 def exercises() -> None:
     st.header(t("gradient.exercises_title"))
     st.subheader(t("gradient.exercise2_title"))
-    view.exercise2()
+    view.exercise2(then=lambda: go_to(PARTS[0].id))
     st.subheader(t("gradient.exercise3_title"))
     view.exercise3()
 
 
+def function_parts(part: Part) -> None:
+    """The parts about the typed function: its gradient and field, or gradient descent on it."""
+    function, point = inputs()
+    if function is None:
+        return
+    partials, grid = view.analyse(function, point, with_steps=False, grid=part.id == "field")
+    if partials is None:
+        return
+    if part.id == "field":
+        st.header(t("gradient.vector_title"))
+        view.gradient_vector(function, partials)
+        field(function, point, partials, grid)
+    else:
+        descent(function)
+
+
 st.title(t("gradient.title"))
 st.markdown(t("gradient.intro"))
-function, point = inputs()
-partials, grid = view.analyse(function, point, with_steps=False) if function is not None else (None, None)
-if function is not None and partials is not None:
-    st.header(t("gradient.vector_title"))
-    view.gradient_vector(function, partials)
-    field(function, point, partials, grid)
-    descent(function)
-identity_lab()
-exercises()
+part = choose_part(PARTS)
+if part.id in ("field", "descent"):
+    function_parts(part)
+elif part.id == "lab":
+    identity_lab()
+else:
+    exercises()
+next_part_button(PARTS, part)
 st.header(t("gradient.summary_title"))
 st.markdown(t("gradient.summary_body"))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -845,8 +846,11 @@ def _shape(shape: tuple[int, ...]) -> str:
 # --- the exercises --------------------------------------------------------------------------------------
 
 
-def exercise2() -> None:
-    """∇(3x₁² + 5e^{x₂}) = [6x₁, 5e^{x₂}]: the steps from the worker, the value, and a numerical check."""
+def exercise2(then: Callable[[], None] = lambda: None) -> None:
+    """∇(3x₁² + 5e^{x₂}) = [6x₁, 5e^{x₂}]: the steps from the worker, the value, and a numerical check.
+
+    Its button puts the exercise in the function box, then calls ``then`` (the page opens the box's part).
+    """
     variables = ("x1", "x2")
     expr = parse_expression(EXERCISE2_F, variables)
     try:
@@ -878,8 +882,8 @@ def exercise2() -> None:
     st.button(
         t("gradient.exercise_try"),
         key="exercise2_try",
-        on_click=use_example,
-        args=(EXERCISE2_F, EXERCISE2_POINT),
+        on_click=_try_exercise2,
+        args=(then,),
         icon=":material/arrow_upward:",
     )
     st.page_link(
@@ -888,6 +892,11 @@ def exercise2() -> None:
         icon=":material/list:",
         query_params={**persistent_query_params(), F_KEY: EXERCISE2_F, POINT_KEY: "1, 2"},
     )
+
+
+def _try_exercise2(then: Callable[[], None]) -> None:
+    use_example(EXERCISE2_F, EXERCISE2_POINT)
+    then()
 
 
 def exercise3() -> None:

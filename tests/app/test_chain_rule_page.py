@@ -65,22 +65,59 @@ def texts_of(at, kind: str) -> list[str]:
 # --- the page in both languages ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=LANGUAGES)
-def page(request):
-    return request.param, open_page(request.param)
+PART_HEADINGS = {
+    "one": ("one_title",),
+    "many": ("many_title",),
+    "exercise4": ("exercise_title",),
+    "graph": ("graph_title",),
+}
+PART_SMALL_HEADINGS = {"one": ("factors_title", "nudge_title"), "graph": ("paths_title",)}
+_opened: dict[tuple[str, str], object] = {}
 
 
-def test_the_page_runs_with_its_title_and_sections(page):
-    language, at = page
+def opened(language: str, part: str):
+    """The page in ``language`` showing ``part``, run once for the whole module."""
+    if (language, part) not in _opened:
+        _opened[language, part] = open_page(language, part=part)
+    return _opened[language, part]
+
+
+@pytest.fixture(params=LANGUAGES)
+def language(request):
+    return request.param
+
+
+@pytest.fixture
+def page(language):
+    return language, opened(language, "one")
+
+
+@pytest.mark.parametrize("part", list(PART_HEADINGS))
+def test_each_part_runs_alone_with_its_sections(language, part):
+    at = opened(language, part)
     assert_no_exception(at)
     assert at.title[0].value == translate(language, "chain_rule.title")
-    for key in ("one_title", "many_title", "exercise_title", "graph_title", "summary_title"):
-        assert translate(language, f"chain_rule.{key}") in headings(at)
+    for other, keys in PART_HEADINGS.items():
+        for key in keys:
+            assert (translate(language, f"chain_rule.{key}") in headings(at)) == (other == part), key
+    assert translate(language, "chain_rule.summary_title") in headings(at)
     markdown = "\n".join(texts_of(at, "markdown"))
-    for key in ("factors_title", "nudge_title", "paths_title"):  # smaller headings, inside Markdown
+    for key in PART_SMALL_HEADINGS.get(part, ()):  # smaller headings, inside Markdown
         assert f"### {translate(language, f'chain_rule.{key}')}" in markdown
     assert bool(CJK.search(at.title[0].value)) == (language == "zh")
     assert not at.error and not at.warning
+
+
+def test_the_one_variable_part_is_the_first():
+    at = open_page()
+    assert translate("en", "chain_rule.one_title") in headings(at)
+    assert translate("en", "chain_rule.graph_title") not in headings(at)
+
+
+@pytest.mark.parametrize(("link", "part"), [({"eu": "x*y*z"}, "exercise4"), ({"expr": "x*x"}, "graph")])
+def test_a_link_without_part_opens_the_part_its_names_belong_to(link, part):
+    at = open_page(**link)
+    assert translate("en", f"chain_rule.{PART_HEADINGS[part][0]}") in headings(at)
 
 
 def test_one_variable_is_written_out_and_checked(page):
@@ -100,8 +137,8 @@ def test_the_nudge_picture_has_its_sentence_with_the_numbers(page):
     assert any("1.0806" in caption and "0.001" in caption for caption in captions)
 
 
-def test_exercise_4_is_written_out_for_a_and_b_and_checked(page):
-    language, at = page
+def test_exercise_4_is_written_out_for_a_and_b_and_checked(language):
+    at = opened(language, "exercise4")
     latex = latex_of(at)
     for letter, formula in EXERCISE_4.items():
         assert any(formula in tex for tex in latex), letter
@@ -116,8 +153,8 @@ def test_exercise_4_is_written_out_for_a_and_b_and_checked(page):
         assert expected in successes
 
 
-def test_the_general_rule_is_written_out_term_by_term_with_jacobians(page):
-    language, at = page
+def test_the_general_rule_is_written_out_term_by_term_with_jacobians(language):
+    at = opened(language, "many")
     latex = "\n".join(latex_of(at))
     assert (
         r"\frac{\partial y}{\partial x_{1}} = "
@@ -128,8 +165,8 @@ def test_the_general_rule_is_written_out_term_by_term_with_jacobians(page):
     assert r"\begin{bmatrix} 4 & 6 \end{bmatrix} \begin{bmatrix} 2 & 1 \\ 1 & 1 \end{bmatrix}" in latex
 
 
-def test_the_graph_renders_with_the_sum_over_paths_checked(page):
-    language, at = page
+def test_the_graph_renders_with_the_sum_over_paths_checked(language):
+    at = opened(language, "graph")
     dot = dot_of(at)
     assert dot.startswith("digraph") and dot.count(" -> ") == 5
     assert translate(language, "chain_rule.dot_value") + " ?" in dot
@@ -186,7 +223,7 @@ def test_the_step_from_the_url_opens_the_walkthrough_there():
 
 
 def test_stepping_moves_the_graph_and_the_url():
-    at = open_page()
+    at = open_page(part="graph")
     at.button(key="chain_rule_step_next").click().run()
     assert at.slider(key=STEP_SLIDER).value == 1
     assert at.query_params["step"] == "1"
@@ -342,7 +379,7 @@ def test_hostile_text_in_the_composite_box_is_refused(template, tmp_path):
 
 
 def test_projector_mode_draws_larger():
-    at = open_page(present="1")
+    at = open_page(present="1", part="graph")
     assert_no_exception(at)
     assert "fontsize=22" in dot_of(at)
 
@@ -355,7 +392,7 @@ def test_a_symbolic_check_that_fails_still_shows_the_graph(monkeypatch):
         raise ExpressionError("timeout", seconds=3)
 
     monkeypatch.setattr(chain_view, "graph_partials_of", too_slow)
-    at = open_page()
+    at = open_page(part="graph")
     assert_no_exception(at)
     assert dot_of(at).startswith("digraph")
     assert literal_fragment("en", "error.timeout") in at.error[0].value

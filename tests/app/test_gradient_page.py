@@ -61,23 +61,70 @@ def matrix_shape(latex: str) -> tuple[int, int]:
     return len(rows), len(rows[0].split("&"))
 
 
+PART_HEADINGS = {
+    "field": ("vector_title", "field_title"),
+    "descent": ("descent_title",),
+    "lab": ("lab_title",),
+    "exercises": ("exercises_title",),
+}
+PART_CHARTS = {"field": 1, "descent": 1, "lab": 0, "exercises": 0}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_page_runs_with_every_section(language):
-    at = run_page(lang=language)
+@pytest.mark.parametrize("part", list(PART_HEADINGS))
+def test_each_part_runs_alone_with_its_sections(part, language):
+    at = run_page(lang=language, part=part)
     assert bool(CJK.search(at.title[0].value)) == (language == "zh")
     shown = headings(at)
-    for key in (
-        "vector_title",
-        "field_title",
-        "descent_title",
-        "lab_title",
-        "exercises_title",
-        "summary_title",
-    ):
-        assert translate(language, f"gradient.{key}") in shown
+    for other, keys in PART_HEADINGS.items():
+        for key in keys:
+            assert (translate(language, f"gradient.{key}") in shown) == (other == part), key
+    assert translate(language, "gradient.summary_title") in shown
     assert not at.error and not warnings(at)
-    assert len(at.get("vega_lite_chart")) == 2
-    assert set(chart_params(at)) == {POINT_X, POINT_Y, ANGLE_PARAM, STEP_PARAM}
+    assert len(at.get("vega_lite_chart")) == PART_CHARTS[part]
+
+
+def test_the_field_is_the_first_part_with_the_point_and_the_angle_in_the_browser():
+    at = run_page(lang="en")
+    assert translate("en", "gradient.field_title") in headings(at)
+    assert set(chart_params(at)) == {POINT_X, POINT_Y, ANGLE_PARAM}
+
+
+def test_the_descent_chart_steps_in_the_browser():
+    at = run_page(lang="en", part="descent")
+    assert set(chart_params(at)) == {STEP_PARAM}
+
+
+@pytest.mark.parametrize(("link", "part"), [({"lay": "numerator"}, "lab"), ({"lr": "0.1"}, "descent")])
+def test_a_link_without_part_opens_the_part_its_names_belong_to(link, part):
+    at = run_page(lang="en", **link)
+    first_heading = PART_HEADINGS[part][0]
+    assert translate("en", f"gradient.{first_heading}") in headings(at)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_unknown_part_is_said_and_the_first_part_shown(language):
+    at = run_page(lang=language, part="<script>")
+    assert translate(language, "sections.unknown", given="`<script>`") in warnings(at)
+    assert translate(language, "gradient.vector_title") in headings(at)
+    assert "part" not in at.query_params
+
+
+def test_the_next_button_opens_the_next_part_and_writes_it_to_the_url():
+    at = run_page(lang="en", part="descent")
+    next_label = translate("en", "sections.next", title=translate("en", "gradient.part_lab"))
+    next(button for button in at.button if button.label == next_label).click().run()
+    assert_no_exception(at)
+    assert translate("en", "gradient.lab_title") in headings(at)
+    assert at.query_params["part"] == "lab"
+
+
+def test_the_switch_opens_a_part():
+    at = run_page(lang="en")
+    at.segmented_control(key="part_control").set_value("exercises").run()
+    assert_no_exception(at)
+    assert translate("en", "gradient.exercises_title") in headings(at)
+    assert at.query_params["part"] == "exercises"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -102,16 +149,16 @@ def test_exercise_2_from_the_url_shows_6x1_and_5e_x2(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_three_variables_get_the_symbolic_gradient_and_its_value(language):
     at = run_page(lang=language, f="x1^2 + 2*x2^2 + 3*x3^2", p="1, 1, 1")
+    descent = run_page(lang=language, f="x1^2 + 2*x2^2 + 3*x3^2", p="1, 1, 1", part="descent")
     gradient = next(text for text in formulas(at) if text.startswith(r"\nabla f(x_{1}, x_{2}, x_{3})"))
     assert r"\begin{bmatrix} 2 x_{1} \\ 4 x_{2} \\ 6 x_{3} \end{bmatrix}" in gradient
     assert any(
         text.startswith(r"\nabla f(1, 1, 1) = \begin{bmatrix} 2 \\ 4 \\ 6 \end{bmatrix}")
         for text in formulas(at)
     )
-    infos = [info.value for info in at.info]
-    assert translate(language, "gradient.no_picture", n=3) in infos
-    assert translate(language, "gradient.descent_two_only", n=3) in infos
-    assert not at.get("vega_lite_chart")
+    assert translate(language, "gradient.no_picture", n=3) in [info.value for info in at.info]
+    assert translate(language, "gradient.descent_two_only", n=3) in [info.value for info in descent.info]
+    assert not at.get("vega_lite_chart") and not descent.get("vega_lite_chart")
 
 
 def test_the_direction_and_the_point_start_where_the_link_says():
@@ -176,7 +223,10 @@ def test_a_learning_rate_too_large_diverges_and_says_so():
 def test_bad_numbers_in_the_url_are_replaced_and_said(key, bad, message, language):
     at = run_page(lang=language, **{key: bad})
     assert any(literal_fragment(language, message) in text for text in warnings(at)), warnings(at)
-    assert len(at.get("vega_lite_chart")) == 2
+    part = (
+        "descent" if key in {"s", "lr", "k"} else "lab" if key in {"m", "n", "seed", "id", "lay"} else "field"
+    )
+    assert len(at.get("vega_lite_chart")) == PART_CHARTS[part]
 
 
 # --- the identity lab --------------------------------------------------------------------------------
@@ -193,7 +243,7 @@ def lab_matrices(at) -> list[str]:
 @pytest.mark.parametrize(("m", "n"), [(2, 3), (4, 1), (5, 5), (1, 6)])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_identity_shapes_come_from_the_widgets(m, n, language):
-    at = run_page(lang=language)
+    at = run_page(lang=language, part="lab")
     at.number_input(key="m").set_value(m).run()
     at.number_input(key="n").set_value(n).run()
     assert_no_exception(at)
@@ -226,7 +276,7 @@ def test_the_layout_switch_transposes_the_gradient_of_ax():
 
 
 def test_new_random_numbers_change_the_seed():
-    at = run_page(lang="en")
+    at = run_page(lang="en", part="lab")
     before = formulas(at)
     button = next(b for b in at.button if b.label == translate("en", "gradient.lab_new_numbers"))
     button.click().run()
@@ -240,7 +290,7 @@ def test_new_random_numbers_change_the_seed():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_exercises_2_and_3_are_worked(language):
-    at = run_page(lang=language)
+    at = run_page(lang=language, part="exercises")
     shown = formulas(at)
     assert r"\nabla f(\mathbf{x}) = \begin{bmatrix} 6 x_{1} \\ 5 e^{x_{2}} \end{bmatrix}" in shown
     norm = next(text for text in shown if r"\frac{\mathbf{x}}{\|\mathbf{x}\|_2}" in text)
@@ -250,12 +300,13 @@ def test_exercises_2_and_3_are_worked(language):
     assert "-1" in table and "1" in table
 
 
-def test_exercise_2_button_loads_it_at_the_top():
-    at = run_page(lang="en")
+def test_exercise_2_button_opens_it_in_the_first_part():
+    at = run_page(lang="en", part="exercises")
     button = next(b for b in at.button if b.label == translate("en", "gradient.exercise_try"))
     button.click().run()
     assert_no_exception(at)
     assert at.text_input(key="f").value == "3*x1^2 + 5*exp(x2)"
+    assert at.query_params["part"] == "field"
     gradient = next(text for text in formulas(at) if text.startswith(r"\nabla f(x_{1}, x_{2})"))
     assert r"6 x_{1} \\ 5 e^{x_{2}}" in gradient
 
@@ -287,5 +338,6 @@ def test_hostile_function_in_the_url_gets_its_message(template, language, tmp_pa
     assert literal_fragment(language, f"error.{raised.value.code}") in at.error[0].value
     assert not at.get("vega_lite_chart")
     # the parts that need no f still work
-    assert translate(language, "gradient.lab_title") in headings(at)
-    assert at.success
+    lab = run_page(lang=language, f=text, part="lab")
+    assert translate(language, "gradient.lab_title") in headings(lab)
+    assert lab.success and not lab.error
