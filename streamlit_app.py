@@ -9,6 +9,7 @@ from calc_core.sandbox import warm_up
 from ui.i18n import language_switch, resolve_language, t
 from ui.navigation import build_navigation
 from ui.settings import apply_projector_style, navigation_position, projector_switch, resolve_projector_mode
+from ui.share import share_control
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,7 +39,11 @@ def main() -> None:
     )
     apply_projector_style()
     settings_sidebar()
-    st.navigation(build_navigation(), position=navigation_position()).run()
+    page = st.navigation(build_navigation(), position=navigation_position())
+    share_slot = st.container(horizontal=True, horizontal_alignment="right")
+    page.run()
+    with share_slot:  # filled after the page has run, so the link has everything it put in the URL
+        share_control(page.url_path)
 
 
 # Worker processes started with spawn or forkserver re-execute this file as __mp_main__; the guard keeps

@@ -1,0 +1,46 @@
+"""The copy-link control: the link to exactly what is on screen, ready to copy or to scan.
+
+Every page keeps its state in the URL, so the link is the page's address plus the current query string.
+The popover computes it when opened (a rerun then, so a change made inside a fragment is in it too), and
+shows it in st.code, whose copy button is Streamlit's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ui.i18n import t
+
+POPOVER_KEY = "share_link"
+
+
+def page_link(base_url: str | None, url_path: str, params: Mapping[str, Sequence[str]]) -> str:
+    """The link to a page with its query parameters; relative (``/path?…``) when the app's URL is unknown.
+
+    >>> page_link("http://localhost:8501/rules", "rules", {"f": ["x^2"], "x0": ["1"], "lang": ["zh"]})
+    'http://localhost:8501/rules?f=x%5E2&x0=1&lang=zh'
+    >>> page_link(None, "", {"present": ["1"]})
+    '/?present=1'
+    """
+    query = urlencode([(name, value) for name, values in params.items() for value in values])
+    address = base_url if base_url else "/" + url_path
+    return f"{address}?{query}" if query else address
+
+
+def current_link(url_path: str) -> str:
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    return page_link(st.context.url, url_path, params)
+
+
+def share_control(url_path: str) -> None:
+    """A "Copy link" popover with the current page's link; it does its work only while open."""
+    popover = st.popover(
+        t("share.label"), icon=":material/link:", key=POPOVER_KEY, on_change="rerun", help=t("share.help")
+    )
+    with popover:
+        if popover.open:
+            st.markdown(t("share.body"))
+            st.code(current_link(url_path), language=None, wrap_lines=True)
