@@ -2,19 +2,23 @@
 
 Every page keeps its state in the URL, so the link is the page's address plus the current query string.
 The popover computes it when opened (a rerun then, so a change made inside a fragment is in it too), and
-shows it in st.code, whose copy button is Streamlit's own.
+shows it in st.code, whose copy button is Streamlit's own, and as a QR code that students can scan from
+the projector screen.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
+import segno
 import streamlit as st
 
 from ui.i18n import t
 
 POPOVER_KEY = "share_link"
+QR_PIXELS_PER_MODULE = 6
 
 
 def page_link(base_url: str | None, url_path: str, params: Mapping[str, Sequence[str]]) -> str:
@@ -43,4 +47,14 @@ def share_control(url_path: str) -> None:
     with popover:
         if popover.open:
             st.markdown(t("share.body"))
-            st.code(current_link(url_path), language=None, wrap_lines=True)
+            link = current_link(url_path)
+            st.code(link, language=None, wrap_lines=True)
+            st.image(qr_png(link), caption=t("share.qr_caption"), width="content")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def qr_png(link: str) -> bytes:
+    """The link as a QR code, black on white with the standard quiet zone, as PNG bytes."""
+    picture = io.BytesIO()
+    segno.make(link, error="m").save(picture, kind="png", scale=QR_PIXELS_PER_MODULE, border=4)
+    return picture.getvalue()

@@ -13,7 +13,7 @@ from tests.app.landing import make_landing_page
 from tests.app.test_app import assert_no_exception, run_app
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
-from ui.share import POPOVER_KEY
+from ui.share import POPOVER_KEY, qr_png
 
 APP_URL = "http://classroom.example:8501"
 
@@ -28,6 +28,7 @@ def open_link_popover(at):
     assert_no_exception(at)
     links = links_shown(at)
     assert len(links) == 1, links
+    assert at.get("image"), "the QR code of the link"
     return links[0]
 
 
@@ -65,3 +66,9 @@ def test_without_the_app_url_the_link_is_relative_to_the_page():
     at = run_app(next(spec for spec in PAGES if spec.key == "limits"), lang="en")
     link = open_link_popover(at)
     assert link.startswith("/limits?") and "lang=en" in link
+
+
+def test_the_qr_code_is_a_png_that_changes_with_the_link():
+    first, second = qr_png("http://a.example/rules?f=x"), qr_png("http://a.example/rules?f=x%5E2")
+    assert first.startswith(b"\x89PNG\r\n\x1a\n") and second.startswith(b"\x89PNG")
+    assert first != second
