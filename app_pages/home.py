@@ -8,6 +8,7 @@ from ui.glossary import glossary_table
 from ui.i18n import t
 from ui.navigation import lesson_pages, page_card
 from ui.settings import is_projector
+from ui.teaching import teaching_guide
 
 D2L_URLS = {
     "en_url": "https://d2l.ai/chapter_preliminaries/calculus.html",
@@ -74,3 +75,4 @@ st.subheader(t("home.covers_title"))
 st.markdown(t("home.covers_body"))
 page_cards()
 summary_and_reading()
+teaching_guide()
