@@ -26,7 +26,7 @@ from ui.errors import code_span, error_message, show_error
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
 from ui.steps_view import display_math, show_steps
-from ui.url_state import url_number
+from ui.url_state import seed_toggle_from_url, url_number
 from viz.d2l_plot import d2l_tangent_figure, figure_to_svg
 from viz.tangent_chart import line_text, number, slider_grid, tangent_spec
 
@@ -109,6 +109,7 @@ def point_input() -> float:
 
 
 def second_derivative_input() -> bool:
+    seed_toggle_from_url(SECOND_KEY)
     return bool(
         st.toggle(t("rules.second_label"), key=SECOND_KEY, bind="query-params", help=t("rules.second_help"))
     )

@@ -166,11 +166,18 @@ def test_chart_has_the_slider_and_f_prime_panel_at_x0():
     assert len(spec["vconcat"]) == 3
 
 
-def test_second_derivative_on_request_from_the_url():
-    at = run_rules(lang="en", f="x^3", f2="true")
+@pytest.mark.parametrize("word", ["true", "1", "yes", "ON"])
+def test_second_derivative_on_request_from_the_url(word):
+    at = run_rules(lang="en", f="x^3", f2=word)
     assert at.toggle(key="f2").value is True
     [spec] = charts(at)
     assert len(spec["vconcat"]) == 4
+
+
+@pytest.mark.parametrize("word", ["0", "no", "false"])
+def test_second_derivative_off_from_the_url(word):
+    at = run_rules(lang="en", f="x^3", f2=word)
+    assert at.toggle(key="f2").value is False
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
