@@ -38,6 +38,7 @@ from calc_core.service import (
 )
 from ui.charts import show_chart
 from ui.errors import code_span, show_error
+from ui.expression_input import forget_text_of_another_page
 from ui.i18n import current_language, translate
 from ui.settings import is_projector
 from ui.url_state import url_number
@@ -233,6 +234,7 @@ def _parsed(text: str, variables: tuple[str, ...]):
 
 def formula_box(key: str, default: str, variables: tuple[str, ...], label: str, example: str):
     """A text box bound to ``?{key}=``: the parsed expression, or None after showing why not."""
+    forget_text_of_another_page(key, default, tuple(variables), lambda text: _parsed(text, tuple(variables)))
     text = st.text_input(
         label,
         value=default,

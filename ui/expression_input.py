@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 import sympy
 
@@ -25,6 +27,7 @@ def expression_input(
     goes through the same parser as one typed in. With ``show_understood``, the parsed expression is shown
     as LaTeX under the box (pages that draw their own preview pass False).
     """
+    forget_text_of_another_page(url_key, default, variables)
     text = st.text_input(
         t(label_key),
         value=default,
@@ -42,6 +45,30 @@ def expression_input(
     if show_understood:
         show_understood_expression(expr, url_key, variables)
     return expr
+
+
+_VARIABLES_SEEN = "_expression_box_variables"  # session key: {box key: the variables it was last drawn with}
+
+
+def forget_text_of_another_page(
+    key: str, default: str, variables: tuple[str, ...], read: Callable[[str], object] | None = None
+) -> None:
+    """Start the box at ``default`` when its text came from another page and means nothing here.
+
+    Pages share box keys (``f`` is the URL name everywhere), so Streamlit carries a box's text from page to
+    page. ``x1^2 + x2^2`` typed on the partials page would greet the reader of the limits page with an
+    error they did not make. Text that still parses here (``x^2`` from home to rules) is kept; text typed
+    on this page, or arriving in a link, is never replaced, since it was last drawn with these variables.
+    ``read`` is how the box reads its text (by default, the parser with ``variables``).
+    """
+    seen = st.session_state.setdefault(_VARIABLES_SEEN, {})
+    previous, seen[key] = seen.get(key), variables
+    if previous in (None, variables) or key not in st.session_state:
+        return
+    try:
+        (read or (lambda text: parse_expression(text, variables)))(st.session_state[key] or "")
+    except ExpressionError:
+        st.session_state[key] = default
 
 
 def show_understood_expression(

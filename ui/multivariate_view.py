@@ -52,6 +52,7 @@ from calc_core.multivariate import (
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import descent_path, describe_expression, gradient_field, partial_derivatives
 from ui.errors import code_span, show_error
+from ui.expression_input import forget_text_of_another_page
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector, persistent_query_params
 from ui.steps_view import show_steps
@@ -239,6 +240,7 @@ def example_buttons(examples) -> None:
 
 def function_input(default: str) -> Function | None:
     """The function box bound to ``?f=``: parsed with x1, x2, … or x, y, z; errors shown in place."""
+    forget_text_of_another_page(F_KEY, default, ("x1", "x2", "…", "x", "y", "z"), detect_variables)
     text = st.text_input(
         t("partials.function_label"),
         value=default,
