@@ -25,6 +25,7 @@ ERROR_CODES = frozenset(
         "too_deep",
         # sandbox
         "timeout",
+        "busy",
         "memory_limit",
         "worker_failed",
         # numbers

@@ -9,16 +9,18 @@ runs in a worker process (``python -m calc_core.worker``, see calc_core.worker) 
   created (``warm_up()`` at app start). Streamlit runs each session in its own thread: any thread may call
   ``run_task``; it takes an idle worker, or waits for one.
 - Time limit: ``timeout`` seconds (default 3) from sending the request. Over it, the worker is killed, a
-  replacement starts at once, and the caller gets ``ExpressionError("timeout", seconds=...)``.
+  replacement starts at once, and the caller gets ``ExpressionError("timeout", seconds=...)``; but if the
+  worker had less than ``BUSY_CPU_SHARE`` of that time on a CPU, the machine was too busy to say anything
+  about the input, and the caller gets ``ExpressionError("busy", seconds=...)`` instead, NOT cached.
 - Waiting for a worker: at most ``timeout + START_ALLOWANCE`` seconds. A busy worker is free after at most
   ``timeout``, plus a start-up if it had to be killed, so only a flood of hostile inputs (more of them than
-  workers, all the time) makes a caller wait that long; then it gets ``ExpressionError("timeout",
-  seconds=..., busy=True)``, which is NOT cached: the input itself may be harmless.
+  workers, all the time) makes a caller wait that long; then it gets ``ExpressionError("busy",
+  seconds=...)``, which is NOT cached: the input itself may be harmless.
 - Cache: ``run_task`` is cached by default (``cache=False`` to opt out): a bounded LRU keyed by
   ``(task, args)``, where the callers pass the parser's normalised text, so a class typing the same function
   pays once. Failures are cached too (a timeout, a memory limit, a parse error), so a hostile input costs its
   3 s once. Two sessions asking for the same key at once share one computation (single flight). Not cached:
-  a worker that died (killed from outside) and the busy timeout above.
+  a worker that died (killed from outside) and the "busy" refusals above.
 - Results are plain data (checked in the worker, and the parent's unpickler admits nothing else): a SymPy
   object would be re-evaluated while being unpickled here, in the server.
 
@@ -65,6 +67,9 @@ DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 # How much longer than a task's timeout a caller waits for a free worker: a killed worker's replacement
 # needs a start-up (about 1 s here: importing SymPy and numpy; more on a small shared machine).
 START_ALLOWANCE = 5.0
+# A timed-out worker that had less than this share of the limit on a CPU was starved by a loaded machine,
+# not stopped by its input: the input gets no verdict (a class of 30 must not see cos(x) refused for good).
+BUSY_CPU_SHARE = 0.5
 # A worker that has not finished its imports after this long is broken.
 START_TIMEOUT = 60.0
 WORKERS_ENV = "CALC_WORKERS"
@@ -162,6 +167,22 @@ class _Waiter:
         self.ready.set()
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of a live process, in seconds (Linux /proc); None if it cannot be read.
+
+    >>> process_cpu_seconds(os.getpid()) >= 0
+    True
+    >>> process_cpu_seconds(-1) is None
+    True
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()  # the name before ")" may hold spaces
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 # --- one worker process -------------------------------------------------------------------------------
 
 
@@ -189,6 +210,10 @@ class _Worker:
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def cpu_seconds(self) -> float | None:
+        """The CPU time the worker has used so far (user + system), from /proc; None where unknown."""
+        return process_cpu_seconds(self.pid)
 
     def send(self, frame: bytes) -> None:
         try:
@@ -482,7 +507,10 @@ class WorkerPool:
             worker.send(encode_frame((task, args)))
             body = worker.receive(time.monotonic() + limit)
         except _Deadline:
+            cpu_seconds = worker.cpu_seconds()  # before the kill: the kernel forgets a reaped process
             self._replace(worker)
+            if cpu_seconds is not None and cpu_seconds < BUSY_CPU_SHARE * limit:
+                return _Outcome.error("busy", cacheable=False, seconds=_tidy(limit))
             return _Outcome.error("timeout", seconds=_tidy(limit))
         except _WorkerDied:
             self._replace(worker)
@@ -510,7 +538,7 @@ class WorkerPool:
             try:
                 item = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                busy = _Outcome.error("timeout", cacheable=False, seconds=_tidy(limit), busy=True)
+                busy = _Outcome.error("busy", cacheable=False, seconds=_tidy(limit))
                 raise _NoWorker(busy) from None
             if item is _CLOSED:
                 self._idle.put(_CLOSED)

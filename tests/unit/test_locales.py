@@ -37,6 +37,7 @@ ERROR_PLACEHOLDERS = {
     "too_many_nodes": {"limit"},
     "too_deep": {"limit"},
     "timeout": {"seconds"},
+    "busy": {"seconds"},
     "memory_limit": {"megabytes"},
     "worker_failed": set(),
     "bad_range": {"low", "high"},

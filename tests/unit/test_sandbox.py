@@ -143,6 +143,27 @@ def test_a_cached_failure_is_answered_from_the_cache(pool):
     assert pool.cache.stats()[:2] == (1, 1)
 
 
+@pytest.mark.parametrize(
+    ("cpu_seconds", "code", "cached"),
+    [(0.1, "busy", False), (LIMIT, "timeout", True), (None, "timeout", True)],
+    ids=["starved by a loaded machine", "used its time", "CPU time unknown"],
+)
+def test_a_timeout_is_the_inputs_fault_only_if_the_worker_had_the_cpu(monkeypatch, cpu_seconds, code, cached):
+    monkeypatch.setattr(sandbox._Worker, "cpu_seconds", lambda worker: cpu_seconds)
+    with WorkerPool(1, timeout=LIMIT) as pool:
+        assert pool.wait_ready()
+        with pytest.raises(ExpressionError) as caught:
+            pool.run_task(*SLOW_SIMPLIFY)
+        assert caught.value.code == code and caught.value.params == {"seconds": 1}
+        assert pool.cache.stats().entries == (1 if cached else 0)
+
+
+def test_a_workers_cpu_time_is_read_while_it_runs(single):
+    (pid,) = single.worker_pids()
+    assert sandbox.process_cpu_seconds(pid) > 0  # it has imported SymPy
+    assert sandbox.process_cpu_seconds(2**22 + 12345) is None  # no such process
+
+
 def test_a_cached_timeout_says_nothing_about_a_longer_limit():
     after_one_second = _Outcome.error("timeout", seconds=1)
     assert after_one_second.answers(1.0) and after_one_second.answers(0.5)
@@ -192,7 +213,7 @@ def test_other_sessions_keep_answering_while_one_input_burns_its_time(pool):
     assert finished == ["simple"] * 5 + ["hostile"]
 
 
-def test_waiting_for_a_worker_ends_in_a_busy_timeout_that_is_not_cached():
+def test_waiting_for_a_worker_ends_in_a_busy_refusal_that_is_not_cached():
     with WorkerPool(1, timeout=LIMIT, start_allowance=0.0) as pool:
         assert pool.wait_ready()
         burner = threading.Thread(
@@ -203,7 +224,7 @@ def test_waiting_for_a_worker_ends_in_a_busy_timeout_that_is_not_cached():
         with pytest.raises(ExpressionError) as caught:
             pool.run_task(*SIMPLE)
         burner.join()
-        assert caught.value.code == "timeout" and caught.value.params["busy"] is True
+        assert caught.value.code == "busy" and caught.value.params == {"seconds": 1}
         entries = pool.cache.stats().entries
         pool.start_allowance = 30.0  # now wait for the replacement of the killed worker
         assert pool.run_task(*SIMPLE) == SIMPLE_ANSWER
