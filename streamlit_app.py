@@ -1,4 +1,4 @@
-"""Entry point: page config, the reader's settings (language, projector mode), and navigation over app_pages/.
+"""Entry point: page config, the reader's settings (language, projector and predict mode), and navigation.
 
 Run with ``streamlit run streamlit_app.py``.
 """
@@ -8,7 +8,14 @@ import streamlit as st
 from calc_core.sandbox import warm_up
 from ui.i18n import language_switch, resolve_language, t
 from ui.navigation import build_navigation
-from ui.settings import apply_projector_style, navigation_position, projector_switch, resolve_projector_mode
+from ui.settings import (
+    apply_projector_style,
+    navigation_position,
+    predict_switch,
+    projector_switch,
+    resolve_predict_mode,
+    resolve_projector_mode,
+)
 from ui.share import share_control
 
 
@@ -24,12 +31,14 @@ def settings_sidebar() -> None:
         st.subheader(t("settings.heading"))
         language_switch()
         projector_switch()
+        predict_switch()
 
 
 def main() -> None:
     start_sandbox_workers()
     resolve_language()
     projector = resolve_projector_mode()
+    resolve_predict_mode()
     st.set_page_config(
         page_title=t("app.title"),
         page_icon=":material/functions:",

@@ -54,6 +54,7 @@ st.header(t("partials.notation_title"))
 view.notation(function, partials)
 st.markdown(t("partials.notation_body"))
 if function is not None and partials is not None:
+    view.values_question(function, point)  # in predict mode: the class guesses the values first
     pictures(function, point, partials, grid)
     symbolic(function, partials)
     limit_definition(function, partials)

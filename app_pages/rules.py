@@ -10,7 +10,7 @@ from ui.settings import is_projector
 
 def d2l_example() -> None:
     st.header(t("rules.d2l_title"))
-    st.markdown(t("rules.d2l_intro"))
+    view.d2l_intro()
     if is_projector():
         view.d2l_derivation()
         view.d2l_figure()

@@ -36,7 +36,7 @@ from calc_core.service import (
     graph_partials_of,
     split_composite,
 )
-from ui.charts import show_chart
+from ui import charts, reveal
 from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
 from ui.i18n import current_language, translate
@@ -64,6 +64,9 @@ GRAPH_DEFAULT = "x*y + sin(x)"
 GRAPH_POINT_DEFAULTS = {"x": 1.0, "y": 2.0, "z": 0.5}
 STEP_STATE, STEP_OWNER = "chain_graph_step", "chain_graph_step_for"
 LISTED_PATHS = 12  # rows of the sum over paths shown per variable
+# Predict mode (ui/reveal.py): dy/dx at the point (one variable), each ∂y/∂xᵢ at the point (many variables,
+# exercise 4), the final gradients of the graph. A new function or point asks again.
+ONE_QUESTION, GRAPH_QUESTION = "chain_rule/one", "chain_rule/graph"
 
 
 @dataclass(frozen=True)
@@ -441,6 +444,15 @@ def show_factors(result: dict) -> None:
     st.latex(rf"\frac{{d}}{{dx}}\left({result['composite_latex']}\right) = {result['direct_latex']}")
 
 
+def _one_inputs(result: dict) -> tuple:
+    """What dy/dx at x0 depends on: the functions and the point."""
+    return tuple(function["latex"] for function in result["functions"]), result["x0"]
+
+
+def _one_shown(result: dict) -> bool:
+    return reveal.is_shown(ONE_QUESTION, _one_inputs(result))
+
+
 def show_at_point(result: dict) -> None:
     """The values at x0 stage by stage, each factor's number, their product, and the check."""
     title = f"### {t('chain_rule.at_point_title', x0=number(result['x0']))}"
@@ -454,6 +466,11 @@ def show_at_point(result: dict) -> None:
         st.markdown(title)
         st.latex(r"\;\longrightarrow\;".join(chain))
         st.warning(t("chain_rule.undefined_at_point", x0=number(result["x0"])), icon=":material/warning:")
+        return
+    if not _one_shown(result):  # the forward values, then the question
+        st.markdown(title)
+        st.latex(r"\;\longrightarrow\;".join(chain))
+        reveal.ask(ONE_QUESTION, _one_inputs(result), t("reveal.chain_one_prompt", x0=number(result["x0"])))
         return
     rows = {
         t("chain_rule.col_factor"): [],
@@ -490,12 +507,15 @@ def show_at_point(result: dict) -> None:
 
 def nudge_figure(composition: Composition, result: dict) -> None:
     """Δx → Δu ≈ g'(x)Δx → Δy ≈ f'(u)Δu in a chart, and one sentence with the numbers."""
+    if not _one_shown(result):  # the nudges measure dy/dx
+        return
     st.markdown(f"### {t('chain_rule.nudge_title')}\n\n{t('chain_rule.nudge_body')}")
     if not math.isfinite(result["product"]):
         st.info(t("chain_rule.nudge_no_slope"), icon=":material/info:")
         return
     stages = tuple((format_expression(expr), var) for expr, var in composition.stages)
-    show_chart(_nudge_spec, stages, composition.x0, current_language(), is_projector())
+    name = ("chain_rule", "nudges", *(text for text, _ in stages), f"{composition.x0:g}")
+    charts.show_chart(_nudge_spec, stages, composition.x0, current_language(), is_projector(), name=name)
     st.caption(nudge_sentence(result))
 
 
@@ -536,6 +556,8 @@ def _nudge_spec(stages: tuple, x0: float, language: str, projector: bool):
 
 def nudge_table(result: dict) -> None:
     """Every nudge's numbers, for the reader who wants them all."""
+    if not _one_shown(result):
+        return
     with st.expander(t("chain_rule.nudge_table_title"), icon=":material/table:"):
         outputs = result["outputs"]
         rows: dict[str, list[str]] = {"Δx": [number(n["dx"]) for n in result["nudges"]]}
@@ -643,6 +665,9 @@ def show_many(setup: ManySetup, data: dict) -> None:
     point_text = _separator().join(
         f"{pretty(x)} = {number(v)}" for x, v in zip(xs, data["point"], strict=True)
     )
+    question = f"chain_rule/{setup.name}"
+    inputs = (data["outer_latex"], tuple(data["inner_latex"]), tuple(data["point"]))
+    shown = reveal.is_shown(question, inputs)
     for i, x in enumerate(xs):
         filled = " + ".join(
             rf"{_grouped_latex(data['dy_du_latex'][j])} \cdot {_grouped_latex(data['du_dx_latex'][j][i])}"
@@ -658,8 +683,10 @@ def show_many(setup: ManySetup, data: dict) -> None:
             leibniz_sum(name, tuple(us), x),
             f"= {filled} = {data['sum_latex'][i]}",
             f"{at} = {numbers} = {number_latex(data['sums'][i])}",
-        )
+        )[: 3 if shown else 2]
         st.latex(r"\begin{gathered} " + r" \\ ".join(lines) + r" \end{gathered}")
+        if not shown:
+            continue
         if data["agree"][i]:
             st.success(
                 t(
@@ -674,7 +701,9 @@ def show_many(setup: ManySetup, data: dict) -> None:
             st.warning(t("chain_rule.many_undefined", point=point_text), icon=":material/warning:")
         else:
             st.error(t("chain_rule.many_disagree", name=math_name(name), variable=math_name(x)))
-    show_jacobians(setup, data)
+    if not shown:
+        reveal.ask(question, inputs, t("reveal.chain_many_prompt", name=math_name(name), point=point_text))
+    show_jacobians(setup, data, shown)
 
 
 def _grouped_latex(tex: str) -> str:
@@ -690,8 +719,9 @@ def _matrix_latex(rows: list[list[float]]) -> str:
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
-def show_jacobians(setup: ManySetup, data: dict) -> None:
-    """The same sums as a product of Jacobians, symbolically and at the point, and one sentence of numbers."""
+def show_jacobians(setup: ManySetup, data: dict, shown: bool = True) -> None:
+    """The same sums as a product of Jacobians, symbolically and at the point, and one sentence of numbers
+    (without the numbers at the point while the class predicts them: ``shown`` False)."""
     name = setup.outer_name
     us, xs = data["outer_variables"], data["inner_variables"]
     st.markdown(t("chain_rule.jacobian_body", name=math_name(name)))
@@ -703,8 +733,10 @@ def show_jacobians(setup: ManySetup, data: dict) -> None:
         rf"{j_outer}\,{j_inner} = {data['jacobian_outer_latex']} {data['jacobian_inner_latex']}",
         rf"= {data['jacobian_product_latex']}",  # a line of its own: the row can be long
         rf"{_matrix_latex([data['dy_du']])} {_matrix_latex(data['du_dx'])} = {_matrix_latex([data['sums']])}",
-    )
+    )[: 3 if shown else 2]
     st.latex(r"\begin{gathered} " + r" \\[1ex] ".join(lines) + r" \end{gathered}")
+    if not shown:
+        return
     st.caption(
         t(
             "chain_rule.jacobian_caption",
@@ -874,7 +906,9 @@ def walkthrough(report: dict, text: str) -> None:
     step = int(st.session_state[STEP_STATE])
     sentence = step_sentence(report, step)
     words = {"value": t("chain_rule.dot_value"), "grad": t("chain_rule.dot_grad")}
-    st.graphviz_chart(graph_dot(report, step, words=words, projector=is_projector()), alt=sentence)
+    dot = graph_dot(report, step, words=words, projector=is_projector())
+    st.graphviz_chart(dot, alt=sentence)
+    charts.dot_download(dot, ("chain_rule", "graph", text, f"step{step}"))
     st.caption(sentence + "  \n" + t("chain_rule.graph_legend"))
     explain_step(report, step)
 
@@ -969,11 +1003,15 @@ def sum_over_paths(report: dict) -> None:
     if report["undefined_at"] is not None or not report["partials"]:
         return
     st.markdown(f"### {t('chain_rule.paths_title')}\n\n{t('chain_rule.paths_body')}")
-    if "symbolic_error" in report:
-        show_error(ExpressionError.from_dict(report["symbolic_error"]))
     point = _separator().join(
         f"{v} = {number(x)}" for v, x in zip(report["variables"], report["point"], strict=True)
     )
+    names = reveal.names_list(f"∂f/∂{pretty(variable)}" for variable in report["variables"])
+    prompt = t("reveal.chain_graph_prompt", names=names, point=point)
+    if not reveal.ask(GRAPH_QUESTION, _graph_inputs(report), prompt):
+        return
+    if "symbolic_error" in report:
+        show_error(ExpressionError.from_dict(report["symbolic_error"]))
     for data in report["partials"]:
         variable = data["variable"]
         start = report["variables"].index(variable)
@@ -1027,8 +1065,17 @@ def sum_over_paths(report: dict) -> None:
             )
 
 
+def _graph_inputs(report: dict) -> tuple:
+    """What the graph's gradients depend on: its nodes and the point."""
+    return tuple(node["definition_latex"] for node in report["nodes"]), tuple(report["point"])
+
+
 def node_table(report: dict) -> None:
-    """Every node's definition, value and gradient, and every edge's local derivative rule."""
+    """Every node's definition, value and gradient, and every edge's local derivative rule.
+
+    While the class predicts the gradients (predict mode), the gradient column is left out.
+    """
+    gradients = reveal.is_shown(GRAPH_QUESTION, _graph_inputs(report))
     with st.expander(t("chain_rule.node_table_title"), icon=":material/table:"):
         nodes = report["nodes"]
         rows = {
@@ -1044,6 +1091,8 @@ def node_table(report: dict) -> None:
             rows[t("chain_rule.col_definition")].append(_table_math(node["definition_latex"]))
             rows[t("chain_rule.col_value")].append(number(report["values"][node["id"]]))
             rows[t("chain_rule.col_gradient")].append(number(report["adjoints"][node["id"]]))
+        if not gradients:
+            del rows[t("chain_rule.col_gradient")]
         table(rows)
         edges = {
             t("chain_rule.col_edge"): [],

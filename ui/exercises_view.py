@@ -20,9 +20,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
-from streamlit import dataframe_util
 
 from calc_core.errors import ExpressionError
 from calc_core.parser import parse_expression
@@ -36,7 +34,7 @@ from calc_core.service import (
     sample_expression,
 )
 from calc_core.steps import number_steps
-from ui.charts import CHART_CACHE_ENTRIES
+from ui import charts
 from ui.errors import code_span, show_error
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
@@ -126,28 +124,6 @@ HINT_COUNT = 3
 
 
 # --- small pieces -------------------------------------------------------------------------------------------
-
-
-@st.cache_data(max_entries=CHART_CACHE_ENTRIES, show_spinner=False)
-def _arrow_spec(_build: Callable, build_name: str, args: tuple) -> dict:
-    """The chart's Vega-Lite spec with its datasets already in Arrow IPC bytes, built once per input."""
-    spec = _build(*args).to_dict()
-    spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(rows))
-        for name, rows in spec.get("datasets", {}).items()
-    }
-    return spec
-
-
-def show_arrow_chart(build: Callable, *args) -> None:
-    """Like ``ui.charts.show_chart``, but the cached spec carries its data as Arrow bytes.
-
-    st.vega_lite_chart converts every dataset of a spec to Arrow on every run unless it is bytes already
-    (Streamlit 1.67, ``vega_charts._marshall_chart_data``): for the tangent chart that conversion was most of
-    the chart's rerun cost. Candidate for ``ui.charts`` itself.
-    """
-    spec = _arrow_spec(build, f"{build.__module__}.{build.__qualname__}", args)
-    st.vega_lite_chart(dict(spec), width="stretch")
 
 
 def number(value: float) -> str:
@@ -354,7 +330,13 @@ def tangent_figure(line: str | None, show_tangent: bool) -> None:
     if line:
         curves.append((t("exercises.chart_your_line"), line))
     try:
-        show_arrow_chart(tangent_chart, tuple(curves), t("exercises.chart_point"), is_projector())
+        charts.show_chart(
+            tangent_chart,
+            tuple(curves),
+            t("exercises.chart_point"),
+            is_projector(),
+            name=("exercises", "ex1-tangent"),
+        )
     except ExpressionError as err:
         show_error(err)
         return
@@ -479,7 +461,9 @@ def exercise_norm() -> None:
         if partials is not None:
             show_steps(partials["partials"][0]["steps"], partial=True)
         st.markdown(t("exercises.ex3_solution_zero"))
-        show_arrow_chart(norm_slice_chart, t("exercises.chart_slice"), is_projector())
+        charts.show_chart(
+            norm_slice_chart, t("exercises.chart_slice"), is_projector(), name=("exercises", "ex3-slice")
+        )
         st.caption(t("exercises.ex3_slice_caption"))
 
 
@@ -529,6 +513,7 @@ def exercise_chain() -> None:
         st.subheader(t("exercises.solution_title"))
         st.markdown(t("exercises.ex4_solution_intro"))
         st.graphviz_chart(EX4_GRAPH, alt=t("exercises.ex4_graph_alt"))
+        charts.dot_download(EX4_GRAPH, ("exercises", "ex4-graph"))
         for line_latex in EX4_SOLUTION:
             st.latex(line_latex)
         st.markdown(t("exercises.ex4_solution_general"))

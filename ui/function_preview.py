@@ -33,7 +33,10 @@ def show_function_preview(expr: sympy.Expr, name: str = "f", variables: tuple[st
     if curve.y_limits is None:
         st.info(t("home.preview_no_real_values", low=PREVIEW_WINDOW[0], high=PREVIEW_WINDOW[1]))
         return
-    show_chart(_preview_chart, format_expression(expr), variables, f"{name}({var})", is_projector())
+    text = format_expression(expr)
+    show_chart(
+        _preview_chart, text, variables, f"{name}({var})", is_projector(), name=("home", "graph", text)
+    )
     st.caption(t("home.preview_caption", low=PREVIEW_WINDOW[0], high=PREVIEW_WINDOW[1]))
 
 

@@ -8,8 +8,9 @@ that cannot be used is replaced by the default or clamped, and the reader is tol
 Every number about the reader's function comes from the sandboxed worker (``calc_core.service``): D2L's
 loop, the difference quotients, the one-sided tables, the secant's points and the sampled curve are float64
 results of the worker, and SymPy's exact limits come from there too. Charts are built once per input and
-language (st.cache_resource keeps their Vega-Lite specs, shared read-only: building an Altair chart costs far
-more than a rerun may), and what a student drags (h, n) moves inside the chart, with no rerun.
+language (``ui.charts`` keeps their Vega-Lite specs, shared read-only: building an Altair chart costs far
+more than a rerun may; it also offers each chart's downloads), and what a student drags (h, n) moves inside
+the chart, with no rerun.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from calc_core.limits import EPS, SCHEMES, best_h, format_d2l_row
 from calc_core.parser import format_expression, parse_expression
 from calc_core.sampling import SampledCurve
 from calc_core.service import derivative_limit, error_table_of, limit_tables, one_sided_table_of
+from ui import charts, reveal
 from ui.errors import code_span, show_error
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
@@ -88,6 +90,9 @@ POLYGON_WORDS = ("slider", "inscribed", "circumscribed", "circle", "gap")
 EXHAUSTION_WORDS = ("n", "error", "inscribed", "circumscribed", "reference", "archimedes")
 # Rows of the side-by-side table: h = 10^-1 … 10^-16 (every fourth step of the error table's grid).
 SIDE_BY_SIDE_STEP = 4
+# Predict mode (ui/reveal.py): the limit the quotients approach (hidden with it: the error column, SymPy's
+# limits, the tangent in the secant chart, the verdict), and the round-off experiment's best h.
+LIMIT_QUESTION, ROUNDOFF_QUESTION = "limits/derivative", "limits/roundoff"
 
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -213,6 +218,16 @@ class Analysis:
         self.text, self.x0, self.exact, self.tables = text, x0, exact, tables
 
     @property
+    def inputs(self) -> tuple[str, float]:
+        """What the answers depend on: a new function or point asks again in predict mode."""
+        return self.text, self.x0
+
+    @property
+    def limit_shown(self) -> bool:
+        """Whether the limit may be shown (always, unless predict mode waits for Reveal)."""
+        return reveal.is_shown(LIMIT_QUESTION, self.inputs)
+
+    @property
     def derivative(self) -> float | None:
         """f'(x0) from SymPy, when f is differentiable there."""
         if self.exact is None or self.exact["derivative"] is None:
@@ -274,7 +289,7 @@ def d2l_table(analysis: Analysis, rows: int) -> None:
         t("limits.col_h"): [repr(h) for h in d2l["h"][:rows]],
         t("limits.col_quotient"): [full(value) for value in d2l["value"][:rows]],
     }
-    if exact is not None:
+    if exact is not None and analysis.limit_shown:
         columns[t("limits.col_error")] = [error_text(value - exact) for value in d2l["value"][:rows]]
     st.table(arrow_table(columns), hide_index=True)
 
@@ -288,10 +303,10 @@ def chart_width() -> int:
 
 def secant_figure(analysis: Analysis) -> None:
     """The secant turning into the tangent, its h on a slider in the chart, and one sentence of numbers."""
-    both_sides = analysis.verdict != "differentiable"
-    spec = _secant_spec(
-        analysis.text, analysis.x0, analysis.derivative, both_sides, current_language(), is_projector()
-    )
+    shown = analysis.limit_shown
+    both_sides = analysis.verdict != "differentiable" or not shown  # one side only would tell the verdict
+    tangent = analysis.derivative if shown else None
+    spec = _secant_spec(analysis.text, analysis.x0, tangent, both_sides, current_language(), is_projector())
     if spec is None:
         st.info(t("limits.secant_no_point", x0=number(analysis.x0)))
         return
@@ -301,11 +316,14 @@ def secant_figure(analysis: Analysis) -> None:
     f_x0 = secant["y"][0]
     first, last = (secant["y"][1] - f_x0) / hs[0], (secant["y"][count] - f_x0) / hs[-1]
     values = {"h_start": number(hs[0]), "start": number(first), "h_end": number(hs[-1]), "end": number(last)}
-    if analysis.derivative is not None:
+    if not shown:
+        description = t("reveal.limits_secant", **values)
+    elif analysis.derivative is not None:
         description = t("limits.secant_description", **values, tangent=number(analysis.derivative))
     else:
         description = t("limits.secant_description_no_tangent", **values)
-    chart_with_description(spec, description, t("limits.secant_how"))
+    name = ("limits", "secant", analysis.text, f"{analysis.x0:g}")
+    chart_with_description(spec, description, t("limits.secant_how"), name)
 
 
 def error_figure(analysis: Analysis) -> None:
@@ -313,6 +331,9 @@ def error_figure(analysis: Analysis) -> None:
     errors = analysis.tables["errors"]
     if errors is None:
         st.info(t("limits.roundoff_needs_derivative", x0=number(analysis.x0)))
+        return
+    prompt = t("reveal.roundoff_prompt", x0=number(analysis.x0))
+    if not reveal.ask(ROUNDOFF_QUESTION, analysis.inputs, prompt):  # the chart itself is the answer
         return
     table = error_table_of(errors)
     spec = _error_spec(analysis.text, analysis.x0, table.exact, current_language(), is_projector())
@@ -328,7 +349,8 @@ def error_figure(analysis: Analysis) -> None:
         tiny_estimate=full(table.estimate["forward"][-1]),
         exact=number(table.exact),
     )
-    chart_with_description(spec, description, t("limits.roundoff_how"))
+    name = ("limits", "roundoff", analysis.text, f"{analysis.x0:g}")
+    chart_with_description(spec, description, t("limits.roundoff_how"), name)
     if table.third == 0:
         st.info(t("limits.roundoff_no_central_truncation"), icon=":material/info:")
     if table.second == 0:
@@ -362,9 +384,8 @@ def side_by_side_table(table) -> None:
 
 def polygon_figure(n: int) -> None:
     """The circle between two n-gons with n on a slider in the chart, the error against n below it."""
-    shared = _polygon_spec(current_language(), is_projector(), chart_width())
-    params = [{**param, "value": n} if param.get("name") == N_PARAM else param for param in shared["params"]]
-    spec = {**shared, "params": params}  # the cached spec is shared by every session: never changed in place
+    # The cached chart is shared by every session: its slider starts at this reader's n in a copy.
+    spec = _polygon_spec(current_language(), is_projector(), chart_width()).with_params(**{N_PARAM: n})
     rows = {row.sides: row for row in archimedes_rows((n, 6, 96))}
     description = t(
         "limits.polygon_description",
@@ -376,26 +397,42 @@ def polygon_figure(n: int) -> None:
         error_96=f"{math.pi - rows[96].inscribed_area:.2e}",
         ratio=f"{(math.pi - rows[6].inscribed_area) / (math.pi - rows[96].inscribed_area):.0f}",
     )
-    chart_with_description(spec, description, t("limits.polygon_how"))
+    chart_with_description(spec, description, t("limits.polygon_how"), ("limits", "polygon", f"n{n}"))
 
 
-def chart_with_description(spec: dict, description: str, how: str) -> None:
-    """The chart, and beside it (below it on a projector) the sentence of what it shows now."""
+def chart_with_description(spec: charts.Prepared, description: str, how: str, name: tuple[str, ...]) -> None:
+    """The chart with its downloads (files called ``name``), and beside it (below it on a projector) the
+    sentence of what it shows now."""
     if is_projector():
-        st.vega_lite_chart(spec, width="content", alt=description)
+        charts.draw(spec, name=name, width="content", alt=description)
         st.markdown(description)
         st.caption(how)
         return
     left, right = st.columns([2, 1], gap="medium")
     with left:
-        st.vega_lite_chart(spec, width="content", alt=description)
+        charts.draw(spec, name=name, width="content", alt=description)
     with right:
         st.markdown(description)
         st.caption(how)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
 def _secant_spec(
+    text: str, x0: float, tangent: float | None, both_sides: bool, language: str, projector: bool
+) -> charts.Prepared | None:
+    """The secant chart (None where f(x0) is undefined), prepared once per input by ``ui.charts``."""
+    return charts.prepare(_secant_chart, text, x0, tangent, both_sides, language, projector)
+
+
+def _error_spec(text: str, x0: float, exact: float, language: str, projector: bool) -> charts.Prepared:
+    return charts.prepare(_error_chart, text, x0, exact, language, projector)
+
+
+def _polygon_spec(language: str, projector: bool, width: int) -> charts.Prepared:
+    """The polygon chart for n = 3 … 1000 (its starting n is set per reader: ``with_params``)."""
+    return charts.prepare(_polygon_chart, language, projector, width)
+
+
+def _secant_chart(
     text: str, x0: float, tangent: float | None, both_sides: bool, language: str, projector: bool
 ) -> dict | None:
     """The secant chart's Vega-Lite spec (None where f(x0) is undefined), from the worker's numbers."""
@@ -420,21 +457,18 @@ def _secant_spec(
             both_sides=both_sides,
             width=PROJECTOR_CHART_WIDTH if projector else CHART_WIDTH,
         )
-    return _prepared(chart)
+    return _own_size(chart)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _error_spec(text: str, x0: float, exact: float, language: str, projector: bool) -> dict:
+def _error_chart(text: str, x0: float, exact: float, language: str, projector: bool) -> dict:
     expr = parse_expression(text, VARIABLES)
     table = error_table_of(limit_tables(expr, VARIABLES, VAR, x0, exact)["errors"])
     labels = {key: translate(language, f"limits.errorchart_{key}") for key in ERROR_WORDS}
     width = PROJECTOR_CHART_WIDTH if projector else CHART_WIDTH
-    return _prepared(error_chart(table, labels=labels, projector=projector, width=width))
+    return _own_size(error_chart(table, labels=labels, projector=projector, width=width))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _polygon_spec(language: str, projector: bool, width: int) -> dict:
-    """The polygon chart for n = 3 … 1000 (its starting n is set in a copy of the spec, per reader)."""
+def _polygon_chart(language: str, projector: bool, width: int) -> dict:
     labels = {key: translate(language, f"limits.polygonchart_{key}") for key in POLYGON_WORDS}
     error_labels = {key: translate(language, f"limits.exhaustionchart_{key}") for key in EXHAUSTION_WORDS}
     size = min(width, 560) if projector else 440
@@ -447,63 +481,16 @@ def _polygon_spec(language: str, projector: bool, width: int) -> dict:
         error_labels=error_labels,
         size=size,
     )
-    return _prepared(chart)
+    return _own_size(chart)
 
 
-def _prepared(chart) -> dict:
-    """The chart's Vega-Lite spec with its datasets already in Arrow IPC form, as Streamlit sends them.
-
-    st.vega_lite_chart converts every dataset that is not bytes yet to Arrow on every run (through pandas:
-    tens of milliseconds for these charts); bytes it passes on as they are. Done once here, inside the
-    cache, a rerun only copies the cached spec. The conversion is Streamlit's own, so the browser gets
-    exactly what it would have got.
-    """
-    from streamlit import dataframe_util  # Streamlit's converter, the one st.vega_lite_chart uses
-
-    spec = chart.to_dict(validate=False)  # the builders' own tests validate these specs; it costs 50-100 ms
-    # The chart's own size is the plot's: Streamlit's default for a single chart ("fit") would squeeze the
-    # plot to make room for the axes and the legend inside that size.
+def _own_size(chart) -> dict:
+    """The chart's Vega-Lite spec (``ui.charts`` puts its data in Arrow form, a secant's multi-line readout
+    inline as JSON), sized as the chart says: Streamlit's default for a single chart ("fit") would squeeze
+    the plot to make room for the axes and the legend inside that size."""
+    spec = charts.spec_of(chart)
     spec.setdefault("autosize", {"type": "pad", "contains": "padding"})
-    datasets = spec.pop("datasets", {})
-    # Arrow has no JSON arrays: a list-valued field (the secant's multi-line readout) would reach the
-    # browser as the text "[…, …]". Such datasets stay JSON, inline where they are used.
-    inline = {name: _json_safe(rows) for name, rows in datasets.items() if _has_lists(rows)}
-    _inline_named_data(spec, inline)
-    spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(rows)
-        for name, rows in datasets.items()
-        if name not in inline
-    }
     return spec
-
-
-def _json_safe(value):
-    """``value`` with every non-finite float replaced by None: JSON has no NaN or Infinity, and the browser's
-    parser would refuse the whole spec (a secant of overflowing slope has an infinite end)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(item) for item in value]
-    return value
-
-
-def _has_lists(rows) -> bool:
-    return any(isinstance(value, list) for row in rows if isinstance(row, dict) for value in row.values())
-
-
-def _inline_named_data(node, inline: dict) -> None:
-    """Replace each ``"data": {"name": n}`` with n in ``inline`` by the rows themselves."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "data" and isinstance(value, dict) and value.get("name") in inline:
-                node[key] = {"values": inline[value["name"]]}
-            else:
-                _inline_named_data(value, inline)
-    elif isinstance(node, list):
-        for item in node:
-            _inline_named_data(item, inline)
 
 
 def _lookup(points, values):
@@ -522,6 +509,8 @@ def _lookup(points, values):
 
 def verdict_message(analysis: Analysis) -> None:
     """Whether f is differentiable at x0, in words: SymPy's exact limits where it found them."""
+    if not analysis.limit_shown:
+        return
     exact = analysis.exact
     verdict = analysis.verdict
     sides = {"left": "—", "right": "—"}
@@ -537,7 +526,9 @@ def verdict_message(analysis: Analysis) -> None:
 
 
 def exact_limits(analysis: Analysis) -> None:
-    """SymPy's one-sided limits as formulas (LaTeX printed by the worker)."""
+    """SymPy's one-sided limits as formulas (LaTeX printed by the worker); in predict mode, the question."""
+    if not reveal.ask(LIMIT_QUESTION, analysis.inputs, t("reveal.limits_prompt", x0=number(analysis.x0))):
+        return
     exact = analysis.exact
     if exact is None or not exact.get("left") or not exact.get("right"):
         return

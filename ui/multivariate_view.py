@@ -51,6 +51,7 @@ from calc_core.multivariate import (
 )
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import descent_path, describe_expression, gradient_field, partial_derivatives
+from ui import charts, reveal
 from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
 from ui.i18n import current_language, t, translate
@@ -58,7 +59,7 @@ from ui.settings import is_projector, persistent_query_params
 from ui.steps_view import show_steps
 from viz.gradient_charts import descent_chart, gradient_chart
 from viz.slice_charts import partials_chart
-from viz.surface_plot import surface_figure, surface_png
+from viz.surface_plot import surface_figure, surface_png, surface_rows, surface_svg
 
 F_KEY, POINT_KEY, ANGLE_KEY = "f", "p", "u"
 START_KEY, LR_KEY, STEPS_KEY = "s", "lr", "k"
@@ -73,7 +74,12 @@ DEFAULT_LR, LR_MIN, LR_MAX = 0.1, 0.001, 2.0
 DEFAULT_STEPS, STEPS_MIN, STEPS_MAX = 30, 1, 200
 DEFAULT_IDENTITY, DEFAULT_LAYOUT = "Ax", "denominator"
 DEFAULT_M, DEFAULT_N, DEFAULT_SEED, SEED_MAX = 2, 3, 0, 9999
-CHART_CACHE_ENTRIES = 128
+# What the downloaded files of each chart are called: page, chart (then the function).
+CHART_FILE_NAMES = {
+    "_partials_chart": "partials-slices",
+    "_gradient_chart": "gradient-field",
+    "_descent_chart": "gradient-descent",
+}
 PROJECTOR_SURFACE_WIDTH = 860
 GRID_POINTS = 61  # per axis: a grid step of 0.1 over the window of ±3
 
@@ -136,6 +142,10 @@ DESCENT_WORDS = {
 NOTATION = (
     r"\frac{\partial y}{\partial x_i} = \frac{\partial f}{\partial x_i} = f_{x_i} = f_i = D_i f = D_{x_i} f"
 )
+
+# Predict mode (ui/reveal.py): the partial derivatives' values at the point (partials page), the gradient's
+# value, its arrow and the steepest direction (gradient page). A new function or point asks again.
+PARTIALS_QUESTION, GRADIENT_QUESTION = "partials/values", "gradient/vector"
 
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="multivariate-worker-calls")
 SURFACE_CACHE_ENTRIES = 32
@@ -332,27 +342,10 @@ def analyse(
 
 
 def show_chart(build, *args) -> None:
-    """Draw the Vega-Lite spec ``build(*args)``, built once per distinct ``args`` (hashable plain data).
-
-    Like ``ui.charts.show_chart``, and one step further: the spec's datasets (thousands of grid rows) are
-    cached already converted to Arrow IPC bytes, the form st.vega_lite_chart sends them in. Otherwise it
-    converts them on every rerun, about 15 ms per chart here; so a rerun only copies the cached spec.
-    """
-    st.vega_lite_chart(
-        _prepared_spec(build, f"{build.__module__}.{build.__qualname__}", args), width="content"
-    )
-
-
-@st.cache_data(max_entries=CHART_CACHE_ENTRIES, show_spinner=False)
-def _prepared_spec(_build, build_name: str, args: tuple) -> dict:
-    from streamlit import dataframe_util  # Streamlit's own converter, the one st.vega_lite_chart uses
-
-    spec = _build(*args).to_dict()
-    spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(values)
-        for name, values in spec.get("datasets", {}).items()
-    }
-    return spec
+    """Draw the Vega-Lite spec ``build(*args)`` through ``ui.charts`` (cached with its grid in Arrow form,
+    downloads under it), at its own width; ``args[0]`` is the function's text, part of the files' name."""
+    name = (CHART_FILE_NAMES.get(build.__name__, build.__name__.strip("_")), args[0])
+    charts.show_chart(build, *args, name=name, width="content")
 
 
 def _has_values(grid) -> bool:
@@ -379,10 +372,24 @@ def notation(function: Function | None, partials: dict | None) -> None:
     st.caption(t("partials.notation_example", var=display_name(function.variables[0])))
 
 
+def values_question(function: Function, point: tuple[float, ...]) -> None:
+    """In predict mode, until revealed: what are the partial derivatives at the point? (Else nothing.)"""
+    names = reveal.names_list(f"∂f/∂{display_name(var)}" for var in function.variables)
+    prompt = t("reveal.partials_prompt", names=names, point=point_text(point))
+    reveal.ask(PARTIALS_QUESTION, (function.text, tuple(point)), prompt)
+
+
+def _values_shown(function: Function, point) -> bool:
+    return reveal.is_shown(PARTIALS_QUESTION, (function.text, tuple(point)))
+
+
 def surface_and_slices(function: Function, point: tuple[float, ...], partials: dict, grid) -> None:
     """The 3D surface with both slices, then the browser-side map and slices, each with its sentence."""
     if not _has_values(grid):
         st.info(t("partials.no_values"), icon=":material/visibility_off:")
+        return
+    if not _values_shown(function, point):
+        _surface_and_slices_without_values(function, point)
         return
     a, c = display_name(function.variables[0]), display_name(function.variables[1])
     values = partials["partials"]
@@ -399,13 +406,15 @@ def surface_and_slices(function: Function, point: tuple[float, ...], partials: d
     )
     png = _surface_png(function.text, function.variables, point, current_language(), is_projector())
     if is_projector():
-        st.image(png, width=PROJECTOR_SURFACE_WIDTH)
+        st.image(png, width=PROJECTOR_SURFACE_WIDTH, alt=t("partials.surface_alt"))
+        surface_downloads(function, point)
         st.markdown(sentence)
         st.caption(t("partials.surface_how"))
     else:
         left, right = st.columns([3, 2], gap="large")
         with left:
-            st.image(png, width="stretch")
+            st.image(png, width="stretch", alt=t("partials.surface_alt"))
+            surface_downloads(function, point)
         with right:
             st.markdown(sentence)
             st.caption(t("partials.surface_how"))
@@ -416,14 +425,65 @@ def surface_and_slices(function: Function, point: tuple[float, ...], partials: d
     st.caption(t("partials.slices_how", a=a, c=c))
 
 
+def _surface_and_slices_without_values(function: Function, point: tuple[float, ...]) -> None:
+    """The pictures while the class predicts: the surface, and the slices without tangents or slopes."""
+    a, c = display_name(function.variables[0]), display_name(function.variables[1])
+    png = _surface_png(function.text, function.variables, point, current_language(), is_projector())
+    if is_projector():
+        st.image(png, width=PROJECTOR_SURFACE_WIDTH, alt=t("partials.surface_alt"))
+        surface_downloads(function, point)
+        st.caption(t("partials.surface_how"))
+    else:
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            st.image(png, width="stretch", alt=t("partials.surface_alt"))
+            surface_downloads(function, point)
+        right.caption(t("partials.surface_how"))
+    st.subheader(t("partials.slices_title"))
+    st.markdown(t("partials.slices_body", a=a, c=c))
+    args = (function.text, function.variables, point, current_language(), is_projector(), False)
+    show_chart(_partials_chart, *args)
+    reveal.chart_hidden_note()
+
+
 def _render_surface(
     text: str, variables: tuple[str, ...], point: tuple[float, ...], language: str, projector: bool
 ) -> bytes:
     """The 3D surface as PNG bytes (no Streamlit call: it may run in a thread of ``_POOL``)."""
+    return surface_png(_surface_figure(text, variables, point, language, projector))
+
+
+def _surface_figure(
+    text: str, variables: tuple[str, ...], point: tuple[float, ...], language: str, projector: bool
+):
     grid = gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
     names = [display_name(var) for var in variables]
     labels = _labels(language, SURFACE_WORDS, a=names[0], c=names[1]) | {"x": names[0], "y": names[1]}
-    return surface_png(surface_figure(grid, point, labels=labels, projector=projector))
+    return surface_figure(grid, point, labels=labels, projector=projector)
+
+
+def surface_downloads(function: Function, point: tuple[float, ...]) -> None:
+    """The surface's download control: the grid it is drawn from (CSV), SVG, and the PNG on the page."""
+    key = (function.text, function.variables, point, current_language(), is_projector())
+    charts.figure_downloads(
+        repr(key),
+        ("partials", "surface", function.text),
+        png=lambda: _surface_png(*key),
+        svg=lambda: _surface_svg(*key),
+        rows=lambda: {"surface": _surface_rows(function.text, function.variables, point)},
+    )
+
+
+@st.cache_data(max_entries=SURFACE_CACHE_ENTRIES, show_spinner=False)
+def _surface_svg(
+    text: str, variables: tuple[str, ...], point: tuple[float, ...], language: str, projector: bool
+) -> str:
+    return surface_svg(_surface_figure(text, variables, point, language, projector))
+
+
+def _surface_rows(text: str, variables: tuple[str, ...], point: tuple[float, ...]) -> list[dict]:
+    grid = gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
+    return surface_rows(grid, [display_name(var) for var in variables])
 
 
 def _surface_future(key: tuple) -> Future:
@@ -451,7 +511,12 @@ def _surface_png(
 
 
 def _partials_chart(
-    text: str, variables: tuple[str, ...], point: tuple[float, ...], language: str, projector: bool
+    text: str,
+    variables: tuple[str, ...],
+    point: tuple[float, ...],
+    language: str,
+    projector: bool,
+    answer: bool = True,
 ):
     grid = gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
     a, c = (display_name(var) for var in variables)
@@ -463,7 +528,7 @@ def _partials_chart(
         "partial_x": f"∂f/∂{a}",
         "partial_y": f"∂f/∂{c}",
     }
-    return partials_chart(grid, point, labels=labels, projector=projector)
+    return partials_chart(grid, point, labels=labels, projector=projector, answer=answer)
 
 
 def partial_tabs(function: Function, partials: dict) -> None:
@@ -479,20 +544,25 @@ def partial_tabs(function: Function, partials: dict) -> None:
                 show_steps(entry["steps"], partial=True)
             var = latex_name(entry["var"])
             st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {entry['latex']}")
-            st.markdown(
-                t("partials.value_at", var=names[index], point=point, value=number(entry["value"], 6))
-            )
+            if _values_shown(function, partials["point"]):
+                st.markdown(
+                    t("partials.value_at", var=names[index], point=point, value=number(entry["value"], 6))
+                )
 
 
 def quotient_table(function: Function, partials: dict) -> None:
     """D2L's experiment in each variable alone: (f(p + h·eᵢ) − f(p))/h for h = 0.1 … 0.00001."""
     names = [display_name(var) for var in function.variables]
-    columns = {t("partials.col_h"): [f"{h:g}" for h in partials["steps_h"]] + [t("partials.row_exact")]}
+    shown = _values_shown(function, partials["point"])  # else no exact row: the quotients are the evidence
+    exact_row = [t("partials.row_exact")] if shown else []
+    columns = {t("partials.col_h"): [f"{h:g}" for h in partials["steps_h"]] + exact_row}
     for name, entry in zip(names, partials["partials"], strict=True):
-        columns[t("partials.col_quotient", var=name)] = [number(q, 8) for q in entry["quotients"]] + [
-            number(entry["value"], 8)
-        ]
+        columns[t("partials.col_quotient", var=name)] = [number(q, 8) for q in entry["quotients"]] + (
+            [number(entry["value"], 8)] if shown else []
+        )
     st.table(_text_table(columns), hide_index=True)
+    if not shown:
+        return
     first = partials["partials"][0]
     st.markdown(
         t(
@@ -525,6 +595,9 @@ def gradient_vector(function: Function, partials: dict) -> None:
     )
     values = [entry["value"] for entry in partials["partials"]]
     point = ", ".join(number(v) for v in partials["point"])
+    prompt = t("reveal.gradient_prompt", point=point_text(partials["point"]))
+    if not reveal.ask(GRADIENT_QUESTION, (function.text, tuple(partials["point"])), prompt):
+        return
     if all(v is not None for v in values):
         column = r" \\ ".join(number(v, 6) for v in values)
         length = math.sqrt(sum(v * v for v in values))
@@ -551,6 +624,11 @@ def gradient_figure(function: Function, point: tuple[float, ...], partials: dict
     """The gradient field over the contour map, the gradient at the point, the direction, and ∇f·u."""
     if not _has_values(grid):
         st.info(t("partials.no_values"), icon=":material/visibility_off:")
+        return
+    if not reveal.is_shown(GRADIENT_QUESTION, (function.text, tuple(point))):
+        args = (function.text, function.variables, point, angle, current_language(), is_projector(), False)
+        show_chart(_gradient_chart, *args)
+        reveal.chart_hidden_note()
         return
     show_chart(
         _gradient_chart, function.text, function.variables, point, angle, current_language(), is_projector()
@@ -584,12 +662,13 @@ def _gradient_chart(
     angle: float,
     language: str,
     projector: bool,
+    answer: bool = True,
 ):
     grid = gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
     a, c = (display_name(var) for var in variables)
     labels = {name: translate(language, key, a=a, c=c) for name, key in GRADIENT_WORDS.items()}
     labels |= {"x": a, "y": c, "f": f"f({a}, {c})"}
-    return gradient_chart(grid, point, angle, labels=labels, projector=projector)
+    return gradient_chart(grid, point, angle, labels=labels, projector=projector, answer=answer)
 
 
 def descent_inputs(variables: tuple[str, ...]) -> tuple[tuple[float, ...], float, int]:

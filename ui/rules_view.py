@@ -22,12 +22,13 @@ import streamlit as st
 from calc_core.errors import ExpressionError
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import derivative_steps_of, tangent_data, tangent_line
+from ui import charts, reveal
 from ui.errors import code_span, error_message, show_error
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
 from ui.steps_view import display_math, show_steps
 from ui.url_state import seed_toggle_from_url, url_number
-from viz.d2l_plot import d2l_tangent_figure, figure_to_svg
+from viz.d2l_plot import d2l_tangent_figure, d2l_tangent_rows, figure_to_png, figure_to_svg
 from viz.tangent_chart import line_text, number, slider_grid, tangent_spec
 
 VARIABLES = ("x",)
@@ -81,6 +82,10 @@ D2L_CODE = """x = np.arange(0, 3, 0.1)
 plot(x, [f(x), 2 * x - 3], 'x', 'f(x)', legend=['f(x)', 'Tangent line (x=1)'])"""
 
 _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="rules-worker-calls")
+
+# Predict mode (ui/reveal.py): the questions of this page. D2L's example is one fixed question; the
+# explorer's answers (f′(x), the tangent, the steps) wait for one Reveal per function and point.
+D2L_QUESTION, EXPLORER_QUESTION = "rules/d2l", "rules/tangent"
 
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -146,6 +151,11 @@ class Explorer:
         return self.line["verdict"]
 
     @property
+    def inputs(self) -> tuple[str, float]:
+        """What the answers depend on (f′(x) and the tangent; f″ is no answer): a new one hides them."""
+        return self.text, self.x0
+
+    @property
     def exact(self) -> bool:
         """Whether the tangent's numbers are SymPy's exact ones (else float64 from the grid's numbers)."""
         return self.line is not None and self.line["verdict"] == "differentiable" == self.verdict
@@ -209,10 +219,23 @@ def _answers(text: str, x0: float, second: bool) -> dict:
 # --- D2L's example --------------------------------------------------------------------------------------
 
 
+def d2l_intro() -> None:
+    """What D2L does next; in predict mode, until revealed, without the derivative's value."""
+    st.markdown(t("rules.d2l_intro" if reveal.is_shown(D2L_QUESTION, ()) else "reveal.rules_d2l_intro"))
+
+
 def d2l_figure() -> None:
     """D2L's own figure, drawn by the book's plot helper (viz.d2l_plot) and shown as SVG."""
+    if not reveal.is_shown(D2L_QUESTION, ()):  # the figure draws the tangent
+        return
     width = PROJECTOR_FIGURE_WIDTH if is_projector() else "stretch"
-    st.image(_d2l_svg(current_language(), is_projector()), width=width, caption=t("rules.d2l_figure_caption"))
+    st.image(
+        _d2l_svg(current_language(), is_projector()),
+        width=width,
+        caption=t("rules.d2l_figure_caption"),
+        alt=t("rules.d2l_figure_alt"),
+    )
+    d2l_downloads()
     with st.expander(t("rules.d2l_code_title"), icon=":material/code:"):
         st.code(D2L_CODE, language="python")
         st.caption(t("rules.d2l_code_caption"))
@@ -227,10 +250,33 @@ def _d2l_svg(language: str, projector: bool) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+def d2l_downloads() -> None:
+    """The figure's download control: its data (x, f(x), the tangent), SVG (the one shown) and PNG."""
+    language, projector = current_language(), is_projector()
+    charts.figure_downloads(
+        f"d2l|{language}|{projector}",
+        ("rules", "d2l-tangent", "3x^2-4x"),
+        png=lambda: _d2l_png(language, projector),
+        svg=lambda: base64.b64decode(_d2l_svg(language, projector).split(",", 1)[1]),
+        rows=lambda: {"d2l": d2l_tangent_rows(_d2l_labels(language))},
+    )
+
+
+def _d2l_labels(language: str) -> tuple[str, str]:
+    return "f(x)", translate(language, "rules.d2l_legend_tangent")  # "f(x)" is a symbol in both languages
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _d2l_png(language: str, projector: bool) -> bytes:
+    return figure_to_png(d2l_tangent_figure(legend_labels=_d2l_labels(language), projector=projector))
+
+
 def d2l_derivation() -> None:
     """The book's derivative, then the reader's note, line by line: k, the point, b, the tangent."""
     st.latex(D2L_F)
     st.markdown(t("rules.d2l_rules_used"))
+    if not reveal.ask(D2L_QUESTION, (), t("reveal.rules_d2l_prompt")):
+        return
     st.latex(D2L_DERIVATIVE)
     st.latex(D2L_AT_ONE)
     st.markdown(t("rules.d2l_note_intro"))
@@ -275,7 +321,7 @@ def derivation_markdown(
         t("rules.derive_slope"),
         display_math(f"k = f'({x0}) = {k}"),
         t("rules.derive_point"),
-        display_math(rf"f({x0}) = {middle}{f_x0} \quad\Rightarrow\quad \left({x0},\ {f_x0}\right)"),
+        display_math(rf"f({x0}) = {middle}{f_x0} \;\Rightarrow\; \left({x0},\ {f_x0}\right)"),
         t("rules.derive_intercept"),
         display_math(rf"{f_x0} = {_factor(k)} \cdot {_factor(x0)} + b \quad\Rightarrow\quad b = {b}"),
         t("rules.derive_line"),
@@ -298,14 +344,25 @@ def _factor(tex: str) -> str:
 def show_derivative(explorer: Explorer) -> None:
     """f(x) as understood and f'(x), both from the step engine's LaTeX."""
     steps = explorer.steps
-    if steps is None:
-        return
-    st.latex(f"f(x) = {steps['expr_latex']}")
-    st.latex(f"f'(x) = {steps['result_latex']}")
+    if steps is not None:
+        st.latex(f"f(x) = {steps['expr_latex']}")
+    prompt = t("reveal.rules_prompt", x0=number(explorer.x0, SENTENCE_DIGITS))
+    if reveal.ask(EXPLORER_QUESTION, explorer.inputs, prompt) and steps is not None:
+        st.latex(f"f'(x) = {steps['result_latex']}")
 
 
 def show_tangent(explorer: Explorer) -> None:
-    """Whether there is a tangent at x0, and if so its derivation; then the chart with its sentence."""
+    """Whether there is a tangent at x0, and if so its derivation; then the chart with its sentence.
+
+    In predict mode, until revealed: only the chart of f, without the tangent and f′.
+    """
+    if not reveal.is_shown(EXPLORER_QUESTION, explorer.inputs):
+        spec = _tangent_spec(
+            explorer.text, explorer.x0, explorer.second, current_language(), is_projector(), answer=False
+        )
+        charts.draw(spec, name=_tangent_file_name(explorer), width="content")
+        reveal.chart_hidden_note()
+        return
     numbers = explorer.numbers()
     if numbers is None:
         verdict_message(explorer)
@@ -384,35 +441,30 @@ def chart_with_sentence(explorer: Explorer, sentence: str) -> None:
     The sentence states the numbers at the x₀ of the number box; the chart's own readout follows the slider.
     Drawn at its own width (``width="content"``): with ``"stretch"`` (as ``ui.charts.show_chart`` draws)
     Streamlit gives every panel of a vconcat chart the container's width and Vega adds the axes outside
-    it, so the chart overflows its column. Its spec is cached like show_chart's, with its data already
-    in Arrow form.
+    it, so the chart overflows its column. Its spec is prepared and cached by ``ui.charts``, downloads too.
     """
     st.markdown(sentence)
     spec = _tangent_spec(explorer.text, explorer.x0, explorer.second, current_language(), is_projector())
-    st.vega_lite_chart(spec, width="content", alt=sentence)
+    charts.draw(spec, name=_tangent_file_name(explorer), width="content", alt=sentence)
     st.caption(t("rules.chart_how"))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _tangent_spec(text: str, x0: float, second: bool, language: str, projector: bool) -> dict:
-    """The chart's Vega-Lite spec with its datasets as Arrow IPC bytes, as st.vega_lite_chart sends them.
-
-    st.vega_lite_chart converts every dataset that is not bytes yet to Arrow on every run (through pandas:
-    about 15 ms for this chart, a third of a rerun's budget); bytes it passes on as they are. Done once here,
-    with Streamlit's own converter, the browser gets exactly what it would have got.
-    """
-    from streamlit import dataframe_util
-
-    spec = tangent_spec_for(text, x0, second, language, projector)
-    spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(values)
-        for name, values in spec.get("datasets", {}).items()
-    }
-    return spec
+def _tangent_spec(
+    text: str, x0: float, second: bool, language: str, projector: bool, answer: bool = True
+) -> charts.Prepared:
+    """The chart, prepared once per input by ``ui.charts`` (its grid already in Arrow form)."""
+    return charts.prepare(tangent_spec_for, text, x0, second, language, projector, answer)
 
 
-def tangent_spec_for(text: str, x0: float, second: bool, language: str, projector: bool) -> dict:
-    """The Vega-Lite spec for f at x0 from the worker's grid (answered from the sandbox's cache)."""
+def _tangent_file_name(explorer: Explorer) -> tuple[str, ...]:
+    return ("rules", "tangent", explorer.text, f"{explorer.x0:g}")
+
+
+def tangent_spec_for(
+    text: str, x0: float, second: bool, language: str, projector: bool, answer: bool = True
+) -> dict:
+    """The Vega-Lite spec for f at x0 from the worker's grid (answered from the sandbox's cache); without
+    the ``answer`` (predict mode, not yet revealed) only f and the point."""
     expr = parse_expression(text, VARIABLES)
     low, high, count = slider_grid(x0, WINDOW_HALF_WIDTH, GRID_STEP)
     data = tangent_data(expr, VARIABLES, VAR, low, high, count, x0, second)
@@ -433,6 +485,7 @@ def tangent_spec_for(text: str, x0: float, second: bool, language: str, projecto
         labels=labels,
         projector=projector,
         width=PROJECTOR_CHART_WIDTH if projector else CHART_WIDTH,
+        answer=answer,
     )
 
 
@@ -449,7 +502,9 @@ def show_second_note(explorer: Explorer) -> None:
 
 
 def show_derivation_steps(explorer: Explorer) -> None:
-    if explorer.steps is not None:
+    if not reveal.is_shown(EXPLORER_QUESTION, explorer.inputs):
+        st.caption(t("reveal.steps_hidden"))
+    elif explorer.steps is not None:
         show_steps(explorer.steps)
     elif explorer.steps_error is not None:
         show_error(explorer.steps_error)

@@ -1,4 +1,9 @@
-"""Projector mode (?present=1): navigation across the top and larger type for a classroom screen."""
+"""The reader's classroom settings, each a flag in the URL kept across pages.
+
+Projector mode (?present=1): navigation across the top and larger type for a classroom screen. Predict mode
+(?predict=1): each page's key answer waits behind a prompt and a Reveal button (ui/reveal.py), so the class
+guesses first.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,10 @@ PROJECTOR_WIDGET_KEY = "projector_switch"
 PROJECTOR_URL_KEY = "present"
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+PREDICT_STATE_KEY = "predict"
+PREDICT_WIDGET_KEY = "predict_switch"
+PREDICT_URL_KEY = "predict"
 
 PROJECTOR_SCALE = 1.3
 DEFAULT_BASE_FONT_SIZE = 16  # px, Streamlit's default for theme.baseFontSize
@@ -29,6 +38,24 @@ def resolve_projector_mode() -> bool:
     return projector
 
 
+def resolve_predict_mode() -> bool:
+    """Predict mode for this run: ?predict= in the URL, else this session's choice, else off.
+
+    Kept in the URL like projector mode (predict=1 while on, absent while off). A value that is no flag
+    (``predict=<script>``) counts as absent, and the URL is corrected.
+    """
+    from_url = _parse_flag(st.query_params.get(PREDICT_URL_KEY))
+    predict = from_url if from_url is not None else bool(st.session_state.get(PREDICT_STATE_KEY, False))
+    st.session_state[PREDICT_STATE_KEY] = predict
+    _write_flag(PREDICT_URL_KEY, predict)
+    return predict
+
+
+def is_predict() -> bool:
+    """Whether answers wait behind a prompt until revealed (see ui/reveal.py)."""
+    return bool(st.session_state.get(PREDICT_STATE_KEY, False))
+
+
 def is_projector() -> bool:
     """Whether figures should be drawn for a projector (pass it on as ``projector=``)."""
     return bool(st.session_state.get(PROJECTOR_STATE_KEY, False))
@@ -38,15 +65,25 @@ def navigation_position() -> str:
     return "top" if is_projector() else "sidebar"
 
 
+# KaTeX draws subscripts and fractions with a 2 px negative right margin (its .vlist-t2), so a display formula
+# that fits its column still overflows it by 2 px. Streamlit gives .katex-display `overflow-x: auto`, so that
+# formula becomes a scrollable box that keyboard users cannot reach (axe: scrollable-region-focusable, WCAG
+# 2.1.1). Two pixels of padding give the overhang room; a formula really wider than its column still scrolls.
+KATEX_SCROLL_FIX = ".katex-display > .katex { padding-right: 2px; }"
+
+
 def apply_projector_style() -> None:
     """Larger type: the root font size times PROJECTOR_SCALE, so everything sized in rem follows.
 
     theme.baseFontSize is a server-wide config option and projector mode is a per-reader setting, so
     Streamlit has no option for this: a style block does it (built from a number, never from user text).
+    The same block, in every mode, carries KATEX_SCROLL_FIX. A style-only st.html takes no room on the page.
     """
+    css = KATEX_SCROLL_FIX
     if is_projector():
         base = st.get_option("theme.baseFontSize") or DEFAULT_BASE_FONT_SIZE
-        st.html(f"<style>html {{ font-size: {round(base * PROJECTOR_SCALE)}px; }}</style>")
+        css += f" html {{ font-size: {round(base * PROJECTOR_SCALE)}px; }}"
+    st.html(f"<style>{css}</style>")
 
 
 def projector_switch() -> None:
@@ -57,6 +94,22 @@ def projector_switch() -> None:
         help=t("settings.projector_help"),
         on_change=_on_projector_switched,
     )
+
+
+def predict_switch() -> None:
+    st.session_state[PREDICT_WIDGET_KEY] = is_predict()
+    st.toggle(
+        t("reveal.switch"),
+        key=PREDICT_WIDGET_KEY,
+        help=t("reveal.switch_help"),
+        on_change=_on_predict_switched,
+    )
+
+
+def _on_predict_switched() -> None:
+    predict = bool(st.session_state[PREDICT_WIDGET_KEY])
+    st.session_state[PREDICT_STATE_KEY] = predict
+    _write_flag(PREDICT_URL_KEY, predict)
 
 
 def _on_projector_switched() -> None:
@@ -77,10 +130,14 @@ def _parse_flag(value: str | None) -> bool | None:
 
 
 def _write_to_url(projector: bool) -> None:
-    if projector and st.query_params.get(PROJECTOR_URL_KEY) != "1":
-        st.query_params[PROJECTOR_URL_KEY] = "1"
-    elif not projector and PROJECTOR_URL_KEY in st.query_params:
-        del st.query_params[PROJECTOR_URL_KEY]
+    _write_flag(PROJECTOR_URL_KEY, projector)
+
+
+def _write_flag(url_key: str, on: bool) -> None:
+    if on and st.query_params.get(url_key) != "1":
+        st.query_params[url_key] = "1"
+    elif not on and url_key in st.query_params:
+        del st.query_params[url_key]
 
 
 def persistent_query_params() -> dict[str, str]:
@@ -88,4 +145,6 @@ def persistent_query_params() -> dict[str, str]:
     params = {LANGUAGE_URL_KEY: current_language()}
     if is_projector():
         params[PROJECTOR_URL_KEY] = "1"
+    if is_predict():
+        params[PREDICT_URL_KEY] = "1"
     return params

@@ -49,7 +49,7 @@ def share_control(url_path: str) -> None:
             st.markdown(t("share.body"))
             link = current_link(url_path)
             st.code(link, language=None, wrap_lines=True)
-            st.image(qr_png(link), caption=t("share.qr_caption"), width="content")
+            st.image(qr_png(link), caption=t("share.qr_caption"), width="content", alt=t("share.qr_alt"))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

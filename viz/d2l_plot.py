@@ -253,6 +253,23 @@ def d2l_tangent_figure(
     )
 
 
+def d2l_tangent_rows(
+    legend_labels: Sequence[str] = ("f(x)", "Tangent line (x=1)"), xlabel: str = "x"
+) -> list[dict[str, float]]:
+    """The data of :func:`d2l_tangent_figure`, one row per x, under the figure's labels (for a table).
+
+    >>> d2l_tangent_rows()[3]
+    {'x': 0.3, 'f(x)': -0.93, 'Tangent line (x=1)': -2.4}
+    """
+    x = np.arange(0, 3, 0.1)
+    columns = (x, d2l_tangent_f(x), 2 * x - 3)
+    # 12 decimals: arange's 0.30000000000000004 is 0.3, as the book means it
+    return [
+        dict(zip((xlabel, *legend_labels), (round(float(value), 12) for value in values), strict=True))
+        for values in zip(*columns, strict=True)
+    ]
+
+
 def _save(fig: Figure, fmt: str, **options: Any) -> bytes:
     buffer = io.BytesIO()
     # bbox_inches="tight" is what Jupyter's inline backend does for the book's figures.

@@ -111,8 +111,9 @@ def _finite(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def grid_records(grid: Grid) -> list[dict]:
-    """One row per grid point: x, y, f, fx, fy (None where undefined).
+def grid_records(grid: Grid, slopes: bool = True) -> list[dict]:
+    """One row per grid point: x, y, f, fx, fy (None where undefined); without ``slopes``, x, y, f only (a
+    chart drawn before its answer is revealed sends the browser no partial derivatives).
 
     >>> from calc_core.multivariate import evaluate_grid
     >>> gap = lambda x, y: np.where(y > 0, x, np.nan)
@@ -125,6 +126,8 @@ def grid_records(grid: Grid) -> list[dict]:
     gx, gy = np.meshgrid(grid.x, grid.y)
     columns = [gx.ravel(), gy.ravel(), grid.f.ravel(), grid.fx.ravel(), grid.fy.ravel()]
     columns = [[_finite(v) for v in column.tolist()] for column in columns]
+    if not slopes:
+        return [{"x": x, "y": y, "f": f} for x, y, f in zip(*columns[:3], strict=True)]
     return [{"x": x, "y": y, "f": f, "fx": fx, "fy": fy} for x, y, f, fx, fy in zip(*columns, strict=True)]
 
 
@@ -436,12 +439,15 @@ def gradient_chart(
     *,
     labels: Mapping[str, str] | None = None,
     projector: bool = False,
+    answer: bool = True,
 ) -> VegaLite:
     """The contour map with the gradient field; at the chosen point the gradient arrow, the tangent of the
     level curve through it (perpendicular to the arrow) and a direction u; beside it ∇f·u against θ.
 
     The point (x₁, x₂ sliders over the grid) and θ (0 … 360°) are browser params starting at ``point``
-    (snapped to the grid) and ``angle_deg``. Label keys: see ``GRADIENT_LABELS``.
+    (snapped to the grid) and ``angle_deg``. Label keys: see ``GRADIENT_LABELS``. With ``answer=False`` (a
+    class predicting the gradient first) only the contour map, the point and f there: no field, no arrow,
+    no direction and no ∇f·u.
 
     >>> from calc_core.multivariate import evaluate_grid
     >>> g = evaluate_grid(
@@ -466,7 +472,11 @@ def gradient_chart(
         ),
         slider(ANGLE_PARAM, theta0, 0, 360, ANGLE_STEP, labels["angle"]),
     ]
-    layers, datasets, x_scale, y_scale = map_layers(grid, style, labels, size, quiver=True)
+    layers, datasets, x_scale, y_scale = map_layers(grid, style, labels, size, quiver=answer)
+    if not answer:
+        return _map_without_gradient(
+            grid, style, labels, size, params[:2], layers, datasets, x_scale, y_scale
+        )
     arrow_scale = gradient_scale(grid)
     # The arrow's length follows |∇f| (one scale for the whole map), kept between a visible minimum and
     # a maximum that stays in the picture; the readout gives the true numbers.
@@ -559,6 +569,35 @@ def gradient_chart(
         "spacing": 6,
     }
     return top_level(body, {GRID_DATA: grid_records(grid), **datasets}, params)
+
+
+def _map_without_gradient(grid: Grid, style, labels, size, params, layers, datasets, x_scale, y_scale):
+    """The gradient chart before the answer: the contour map, the point on its sliders, and f there."""
+    at_point = [point_filter(POINT_X, POINT_Y, grid.step / 2)]
+    point = {
+        "transform": at_point,
+        "mark": {
+            "type": "circle",
+            "clip": True,
+            "color": palette.BLACK,
+            "opacity": 1,
+            "size": style.point_size,
+        },
+        "encoding": {"x": quantitative("x", scale_=x_scale), "y": quantitative("y", scale_=y_scale)},
+    }
+    readout_expression = (
+        f"'(' + format(datum.x, '.3~g') + ', ' + format(datum.y, '.3~g') + '):  '"
+        f" + {_literal(labels['f'])} + ' = ' + {number_expression('f')}"
+    )
+    body = {
+        "data": {"name": GRID_DATA},
+        "vconcat": [
+            readout_view(at_point, readout_expression, style, size + 40),
+            {"layer": [*layers, point], "width": size, "height": size},
+        ],
+        "spacing": 6,
+    }
+    return top_level(body, {GRID_DATA: grid_records(grid, slopes=False), **datasets}, params)
 
 
 def _arrow_head(transform, x: str, y: str, angle: str, color: str, size: float, x_scale, y_scale) -> dict:

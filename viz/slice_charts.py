@@ -64,10 +64,13 @@ def partials_chart(
     *,
     labels: Mapping[str, str] | None = None,
     projector: bool = False,
+    answer: bool = True,
 ) -> VegaLite:
     """The contour map with the point (a, c) and both slice lines, and the two slices with their tangents.
 
-    ``point`` is where the sliders start (snapped to the grid). Label keys: see ``SLICE_LABELS``.
+    ``point`` is where the sliders start (snapped to the grid). Label keys: see ``SLICE_LABELS``. With
+    ``answer=False`` (a class predicting the partial derivatives first) the slices have no tangents and
+    the readout and tooltips give no slopes.
 
     >>> from calc_core.multivariate import evaluate_grid
     >>> g = evaluate_grid(
@@ -144,6 +147,7 @@ def partials_chart(
     slice_width = side_width(projector)
     slice_height = round((size - 70) / 2)
     shared = {"half": half, "f_scale": f_scale, "style": style, "width": slice_width, "height": slice_height}
+    shared["answer"] = answer
     slices = [
         _slice(
             at_point,
@@ -179,9 +183,12 @@ def partials_chart(
     readout_expression = (
         f"{_literal(labels['point'])} + ' (' + format(datum.x, '.3~g') + ', ' + format(datum.y, '.3~g')"
         f" + '):  ' + {_literal(labels['value'])} + ' = ' + {number_expression('f')}"
-        f" + ',   ' + {_literal(labels['partial_x'])} + ' = ' + {number_expression('fx')}"
-        f" + ',   ' + {_literal(labels['partial_y'])} + ' = ' + {number_expression('fy')}"
     )
+    if answer:
+        readout_expression += (
+            f" + ',   ' + {_literal(labels['partial_x'])} + ' = ' + {number_expression('fx')}"
+            f" + ',   ' + {_literal(labels['partial_y'])} + ' = ' + {number_expression('fy')}"
+        )
     font_size = style.legend_size + 1
     readout = {
         "transform": [*at_point, {"calculate": readout_expression, "as": "readout"}],
@@ -195,7 +202,7 @@ def partials_chart(
         "vconcat": [readout, {"hconcat": [contour_map, {"vconcat": slices, "spacing": 12}], "spacing": 30}],
         "spacing": 6,
     }
-    return top_level(body, {GRID_DATA: grid_records(grid), **datasets}, params)
+    return top_level(body, {GRID_DATA: grid_records(grid, slopes=answer), **datasets}, params)
 
 
 def _slice(
@@ -217,8 +224,10 @@ def _slice(
     style: PlotStyle,
     width: int,
     height: int,
+    answer: bool = True,
 ) -> dict:
-    """One slice: f against the moving variable with the other fixed at the param, and the tangent there."""
+    """One slice: f against the moving variable with the other fixed at the param, and the tangent there
+    (unless the ``answer`` waits: then no tangent and no slope in the tooltip)."""
     x_scale = scale(*domain)
     x_enc = quantitative(along, x_title, x_scale, axis(style))
     y_enc = quantitative("f", y_title, f_scale, axis(style))
@@ -278,10 +287,12 @@ def _slice(
                     {"field": along, "type": "quantitative", "title": x_title, "format": ".3~g"},
                     {"field": "f", "type": "quantitative", "title": y_title, "format": ".4~g"},
                     {"field": slope, "type": "quantitative", "title": slope_title, "format": ".4~g"},
-                ],
+                ][: 3 if answer else 2],
             },
         },
     ]
+    if not answer:
+        del layers[1]  # the tangent
     return {
         "layer": layers,
         "width": width,

@@ -138,3 +138,35 @@ def surface_png(figure: Figure, dpi: float = SURFACE_DPI) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
+
+
+def surface_svg(figure: Figure) -> str:
+    """The figure as an SVG document (for a download): vector graphics, text drawn as paths, no date in it.
+
+    >>> from calc_core.multivariate import evaluate_grid
+    >>> g = evaluate_grid(lambda x, y: x + y, lambda x, y: 1 + 0 * x, lambda x, y: 1 + 0 * y, (0, 1, 0, 1), 5)
+    >>> "<svg" in surface_svg(surface_figure(g, (0.5, 0.5)))
+    True
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue().decode("utf-8")
+
+
+def surface_rows(grid: Grid, names: Sequence[str] = ("x1", "x2")) -> list[dict]:
+    """The grid the surface is drawn from, one row per point: the two variables and f (None where f has
+    no real value), for a table.
+
+    >>> from calc_core.multivariate import evaluate_grid
+    >>> g = evaluate_grid(lambda x, y: x * y, lambda x, y: y, lambda x, y: x, (0, 1, 0, 1), 2)
+    >>> surface_rows(g, ("x", "y"))[-1]
+    {'x': 1.0, 'y': 1.0, 'f(x, y)': 1.0}
+    """
+    a, c = names
+    label = f"f({a}, {c})"
+    rows = []
+    for j, y in enumerate(grid.y.tolist()):
+        for i, x in enumerate(grid.x.tolist()):
+            value = float(grid.f[j, i])
+            rows.append({a: x, c: y, label: value if math.isfinite(value) else None})
+    return rows

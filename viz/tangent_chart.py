@@ -89,6 +89,7 @@ def tangent_spec(
     labels: Mapping[str, str] | None = None,
     projector: bool = False,
     width: int = 520,
+    answer: bool = True,
 ) -> dict:
     """The readout, f with the tangent at the selected point, and the panel of f′ (and of f″) under it.
 
@@ -98,6 +99,8 @@ def tangent_spec(
     of |x|), whatever a formula gives there. ``*_segment`` number the continuous pieces of each curve (as
     ``calc_core.sampling`` does), so that lines break at poles; ``*_limits`` are the y-windows.
     ``x0`` is the starting point (the nearest grid value is selected). Label keys: see ``TANGENT_LABELS``.
+    With ``answer=False`` (a class predicting the slope first) only f and the point are drawn: no tangent,
+    no panels of f′ or f″, and the readout gives the point and f(x₀) without the slope.
 
     The result is a Vega-Lite spec as plain data (``alt.VConcatChart.from_dict`` makes it an Altair chart),
     not an Altair chart: built through Altair's API this chart of 14 layers cost about half a second of
@@ -122,7 +125,7 @@ def tangent_spec(
     segments = {"fs": _segment_ids(columns["f"], f_segment), "ks": _segment_ids(columns["k"], df_segment)}
     if d2f is not None:
         segments["d2s"] = _segment_ids(columns["d2"], d2f_segment)
-    rows = _rows(xs, columns, segments, labels)
+    rows = _rows(xs, columns, segments, labels, answer)
     x_domain = [float(xs[0]), float(xs[-1])]
     start = float(np.round(xs[int(np.argmin(np.abs(xs - float(x0))))], GRID_DECIMALS)) + 0.0
     x_min, x_max = (repr(value) for value in x_domain)
@@ -151,17 +154,18 @@ def tangent_spec(
         "symbolStrokeWidth": style.stroke_width,
         "symbolSize": style.legend_size * 40,
     }
-    series = [labels["curve"], labels["tangent"]]
+    series = [labels["curve"], labels["tangent"]][: 2 if answer else 1]
     color = {
         "field": "series",
         "type": "nominal",
-        "scale": {"domain": series, "range": [CURVE_COLOR, TANGENT_COLOR]},
+        "scale": {"domain": series, "range": [CURVE_COLOR, TANGENT_COLOR][: len(series)]},
         "legend": legend,
     }
+    dashes = [[1, 0], [length * style.dash_scale for length in DASHED]]
     dash = {
         "field": "series",
         "type": "nominal",
-        "scale": {"domain": series, "range": [[1, 0], [length * style.dash_scale for length in DASHED]]},
+        "scale": {"domain": series, "range": dashes[: len(series)]},
         "legend": legend,
     }
 
@@ -215,12 +219,13 @@ def tangent_spec(
         "mark": {"type": "circle", "opacity": 0, "size": 1},
         "encoding": {"x": x_encoding},
     }
-    panels = [{"layer": [curve, tangent, marker, point, targets], "width": width, "height": style.height}]
+    top = [curve, tangent, marker, point, targets] if answer else [curve, marker, point, targets]
+    panels = [{"layer": top, "width": width, "height": style.height}]
     for field, segment, key, limits, colour in (
         ("k", "ks", "derivative", df_limits, DERIVATIVE_COLOR),
         ("d2", "d2s", "second", d2f_limits, SECOND_COLOR),
     ):
-        if field not in columns:
+        if field not in columns or not answer:
             continue
         y_panel = y_encoding(field, labels[key], _domain(limits, columns[field]))
         panel_curve = {
@@ -300,15 +305,30 @@ def _segment_ids(values: list[float | None], given: Sequence[int] | None) -> lis
     return ids
 
 
-def _rows(xs: np.ndarray, columns: dict, segments: dict, labels: Mapping[str, str]) -> list[dict]:
+def _rows(
+    xs: np.ndarray, columns: dict, segments: dict, labels: Mapping[str, str], answer: bool = True
+) -> list[dict]:
+    """One row per grid point; without the ``answer``, no slope columns (the browser gets no f′ at all)."""
+    shown = columns if answer else {"f": columns["f"]}
     rows = []
     for i, x in enumerate(np.round(xs, GRID_DECIMALS).tolist()):
         row = {"x": x + 0.0}
-        row.update({name: values[i] for name, values in columns.items()})
-        row.update({name: values[i] for name, values in segments.items()})
-        row["r1"], row["r2"] = _readout(x, columns["f"][i], columns["k"][i], labels)
+        row.update({name: values[i] for name, values in shown.items()})
+        row.update({name: values[i] for name, values in segments.items() if name == "fs" or answer})
+        if answer:
+            row["r1"], row["r2"] = _readout(x, columns["f"][i], columns["k"][i], labels)
+        else:
+            row["r1"], row["r2"] = _readout_without_slope(x, columns["f"][i], labels)
         rows.append(row)
     return rows
+
+
+def _readout_without_slope(x: float, y: float | None, labels: Mapping[str, str]) -> tuple[str, str]:
+    """The readout while the slope is still to be predicted: the point and f(x₀) only."""
+    point = f"{labels['x0']} = {number(x)}"
+    if y is None:
+        return point, labels["not_defined"]
+    return f"{point}  ·  {labels['f_x0']} = {number(y)}", ""
 
 
 def _readout(x: float, y: float | None, k: float | None, labels: Mapping[str, str]) -> tuple[str, str]:

@@ -184,7 +184,7 @@ def test_projector_switch_keeps_the_url_in_step():
 def test_projector_controls_stay_in_the_sidebar():
     """With the page menu on top, the sidebar still holds the settings, so they stay reachable."""
     at = run_app(present="1")
-    assert [widget.key for widget in at.sidebar.toggle] == ["projector_switch"]
+    assert [widget.key for widget in at.sidebar.toggle] == ["projector_switch", "predict_switch"]
     assert [widget.key for widget in at.sidebar.segmented_control] == ["language_switch"]
 
 
