@@ -44,6 +44,7 @@ from viz import palette
 
 CHART_CACHE_ENTRIES = 512  # prepared specs, all pages and sessions together
 DOWNLOAD_CACHE_ENTRIES = 64  # converted files (SVG, PNG, CSV)
+DARK_THEME_TEXT = "#FAFAFA"  # Streamlit's own text colour in its dark theme
 PNG_SCALE = 2.0  # twice the on-screen size: sharp on a slide
 # Text in exported pictures. A list, as in CSS: an SVG opened elsewhere takes the first font it has; the
 # converter finds Noto Sans CJK SC (Latin and Chinese in one face) on the server.
@@ -211,8 +212,26 @@ def draw(
     chart: Prepared, *, name: str | Sequence[str], width: str = "stretch", alt: str | None = None
 ) -> None:
     """Draw a prepared chart and its download control."""
-    st.vega_lite_chart(chart.spec, width=width, alt=alt)
+    st.vega_lite_chart(themed(chart.spec, st.context.theme.type), width=width, alt=alt)
     chart_downloads(chart, name)
+
+
+def themed(spec: dict, theme_type: str | None) -> dict:
+    """``spec`` with text marks readable on the theme's background.
+
+    Streamlit's chart theme colours axes and legends but leaves a text mark (a readout such as "∇f = (2, 4)")
+    at Vega's default black, which a dark background swallows. The cached spec is shared: a copy is changed.
+
+    >>> themed({"mark": "text"}, "dark")["config"]["text"]["color"]
+    '#FAFAFA'
+    >>> spec = {"mark": "text"}
+    >>> themed(spec, "light") is spec
+    True
+    """
+    if theme_type != "dark":
+        return spec
+    config = spec.get("config", {})
+    return {**spec, "config": {**config, "text": {**config.get("text", {}), "color": DARK_THEME_TEXT}}}
 
 
 def chart_downloads(chart: Prepared, name: str | Sequence[str]) -> None:
