@@ -453,10 +453,15 @@ def _render_surface(
     return surface_png(_surface_figure(text, variables, point, language, projector))
 
 
+def _grid_around(text: str, variables: tuple[str, ...], point: tuple[float, ...]):
+    """The worker's grid of f and ∇f in the window around the point (answered from the sandbox's cache)."""
+    return gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
+
+
 def _surface_figure(
     text: str, variables: tuple[str, ...], point: tuple[float, ...], language: str, projector: bool
 ):
-    grid = gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
+    grid = _grid_around(text, variables, point)
     names = [display_name(var) for var in variables]
     labels = _labels(language, SURFACE_WORDS, a=names[0], c=names[1]) | {"x": names[0], "y": names[1]}
     return surface_figure(grid, point, labels=labels, projector=projector)
@@ -482,7 +487,7 @@ def _surface_svg(
 
 
 def _surface_rows(text: str, variables: tuple[str, ...], point: tuple[float, ...]) -> list[dict]:
-    grid = gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
+    grid = _grid_around(text, variables, point)
     return surface_rows(grid, [display_name(var) for var in variables])
 
 
@@ -518,7 +523,7 @@ def _partials_chart(
     projector: bool,
     answer: bool = True,
 ):
-    grid = gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
+    grid = _grid_around(text, variables, point)
     a, c = (display_name(var) for var in variables)
     labels = {name: translate(language, key, a=a, c=c) for name, key in SLICE_WORDS.items()}
     labels |= {
@@ -664,7 +669,7 @@ def _gradient_chart(
     projector: bool,
     answer: bool = True,
 ):
-    grid = gradient_field(parse_expression(text, variables), variables, window_around(point), GRID_POINTS)
+    grid = _grid_around(text, variables, point)
     a, c = (display_name(var) for var in variables)
     labels = {name: translate(language, key, a=a, c=c) for name, key in GRADIENT_WORDS.items()}
     labels |= {"x": a, "y": c, "f": f"f({a}, {c})"}
