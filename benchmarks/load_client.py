@@ -115,6 +115,17 @@ def rerun_message(
     return message
 
 
+def comparable(element):
+    """``element`` without what differs from session to session for the same page: a download button's
+    deferred file id (a new one per session, for a file made on the click)."""
+    if element.WhichOneof("type") != "download_button" or not element.download_button.deferred_file_id:
+        return element
+    copy = type(element)()
+    copy.CopyFrom(element)
+    copy.download_button.ClearField("deferred_file_id")
+    return copy
+
+
 # --- what one run showed -----------------------------------------------------------------------------------
 
 
@@ -128,6 +139,7 @@ class RunOutcome:
     exceptions: list[str] = field(default_factory=list)
     refusals: list[tuple[int, str]] = field(default_factory=list)  # (Alert.Format, body): the app's messages
     unknown_refs: int = 0
+    new_tab: bool = False  # the run was a new session's first (a link opened in a new tab)
     _content: Any = field(default_factory=hashlib.sha256, repr=False)
 
     @property
@@ -149,7 +161,7 @@ class RunOutcome:
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:300])
         elif kind == "alert" and element.alert.format in REFUSAL_FORMATS:
             self.refusals.append((element.alert.format, element.alert.body[:200]))
-        self._content.update(element.SerializeToString(deterministic=True))
+        self._content.update(comparable(element).SerializeToString(deterministic=True))
 
 
 # --- the session -------------------------------------------------------------------------------------------
@@ -191,6 +203,24 @@ class AppSession:
         self.page = url_path
         self.widget_values = {}
         return await self._run(page_name=url_path, page_script_hash=self.page_hashes.get(url_path, ""))
+
+    async def follow_link(self, url_path: str, params: dict[str, WidgetValue]) -> RunOutcome:
+        """Open ``url_path?params`` as a student following the teacher's link: one rerun with the page and
+        the link's query string (the language kept). On another page the link opens in a new tab (a new
+        session: Streamlit drops the query string on a page change within a session, and a bound widget
+        reads the URL only when it is created); on the page shown, the link's values go as the widgets' new
+        values, as the student would type them."""
+        same_page = url_path == self.page and all(key in self.widget_ids for key in params)
+        if not same_page:
+            await self.close()
+            self.page_hashes, self.widget_ids, self._cache = {}, {}, OrderedDict()
+            await self.connect()
+        self.page = url_path
+        self.query_string = with_params("", {"lang": self.language} | params)
+        self.widget_values = dict(params) if same_page else {}
+        outcome = await self._run(page_name=url_path, page_script_hash=self.page_hashes.get(url_path, ""))
+        outcome.new_tab = not same_page
+        return outcome
 
     async def set_widget(self, key: str, value: WidgetValue) -> RunOutcome:
         """Type into (or set) the widget with user key ``key`` on the page shown, as the browser sends it."""

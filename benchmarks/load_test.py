@@ -45,6 +45,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -189,18 +190,59 @@ PAGE_KNOBS: dict[str, tuple[Knob, ...]] = {
 }
 PAGE_PATHS = [spec.url_path for spec in PAGES]
 
+# --- a class following the teacher ------------------------------------------------------------------------
+# Every round the teacher projects one page and function; each student asks for it again and again with a
+# point of their own among three. Everyone asks for the same few things: the caches must answer.
+SCENARIOS = ("independent", "teacher")
+TEACHER_X0 = (0.5, 1.0, 2.0)
+TEACHER_P = ("0.5, 0.5", "1, 2", "2, 1")
+
+
+@dataclass(frozen=True)
+class Round:
+    """What the teacher shows for a while: a page, its functions, and the point students choose from."""
+
+    page: str
+    functions: dict
+    point_key: str = "x0"
+    points: tuple = TEACHER_X0
+
+    def link(self, rng: random.Random) -> dict[str, WidgetValue]:
+        return self.functions | {self.point_key: rng.choice(self.points)}
+
+
+TEACHER_ROUNDS = (
+    Round("limits", {"f": "sin(x)"}),
+    Round("rules", {"f": "x^3 - 2x"}),
+    Round("limits", {"f": "exp(-x^2/2)"}),
+    Round("rules", {"f": "ln(x^2 + 1)"}),
+    Round("partials", {"f": "x1^2 + x2^2"}, "p", TEACHER_P),
+    Round("gradient", {"f": "sin(x1)*cos(x2)"}, "p", TEACHER_P),
+    Round("chain_rule", {"f": "exp(u)", "g": "3x + 1"}),
+)
+
+
+def teacher_round(elapsed: float, round_seconds: float) -> Round:
+    """The round on the projector ``elapsed`` seconds into the load; after the last, the first again.
+
+    >>> teacher_round(0, 30).page, teacher_round(31, 30).page, teacher_round(30 * 7, 30).page
+    ('limits', 'rules', 'limits')
+    """
+    return TEACHER_ROUNDS[int(elapsed // round_seconds) % len(TEACHER_ROUNDS)]
+
 
 @dataclass(frozen=True)
 class Change:
     """One thing a reader does: go to a page, or give a widget a new value."""
 
-    kind: str  # "page", "function", "point"
+    kind: str  # "page", "function", "point", or "link" (a page with a query string: the teacher's)
     page: str  # URL path of the page it happens on ("" is home)
     key: str = ""
-    value: WidgetValue = ""
+    value: WidgetValue = ""  # for a link, its query string
     hostile: bool = False
     must_refuse: bool = False
     refusal_format: int = Alert.ERROR
+    link: dict = field(default_factory=dict, compare=False)  # a link's parameters
 
 
 def pick_value(
@@ -239,7 +281,12 @@ def problems_in(
         problems.append(f"script_finished status {outcome.status}")
     if outcome.unknown_refs:
         problems.append(f"{outcome.unknown_refs} ref_hash message(s) not in the client's cache")
-    if change.kind == "page":
+    if change.kind == "link":
+        if outcome.refused_with(Alert.ERROR) or outcome.refused_with(Alert.WARNING):
+            problems.append(f"the teacher's link was refused: {outcome.refusals[0][1]!r}")
+        if page_hash and outcome.page_script_hash != page_hash:
+            problems.append(f"asked for page {change.page!r}, the server showed {outcome.page_script_hash!r}")
+    elif change.kind == "page":
         if page_hash and outcome.page_script_hash != page_hash:
             problems.append(f"asked for page {change.page!r}, the server showed {outcome.page_script_hash!r}")
     elif change.must_refuse:
@@ -289,6 +336,15 @@ def parse_parent_pid(stat_text: str) -> int:
     return int(stat_text[stat_text.rindex(")") + 2 :].split()[1])
 
 
+def pss_kb(pid: int) -> int:
+    """Proportional set size: a page shared by k processes counts 1/k in each, so a sum over the server
+    and its forked workers counts shared libraries once (RSS would count them in every process)."""
+    try:
+        return parse_status_kb(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss") or 0
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return 0
+
+
 def rss_kb(pid: int) -> int:
     try:
         return parse_status_kb(Path(f"/proc/{pid}/status").read_text()) or 0
@@ -332,16 +388,19 @@ def tree_cpu_seconds(root: int) -> float:
 @dataclass(frozen=True)
 class MemorySample:
     seconds: float  # since the sampler started
-    main_mb: float
-    total_mb: float
+    main_mb: float  # RSS of the Streamlit process
+    total_mb: float  # RSS of the server and its workers
     processes: int
+    pss_mb: float = math.nan  # proportional set size of the server and its workers
 
 
 def sample_memory(root: int, started: float) -> MemorySample:
-    others = descendants(root)
+    processes = [root, *descendants(root)]
     main = rss_kb(root)
-    total = main + sum(rss_kb(pid) for pid in others)
-    return MemorySample(round(time.monotonic() - started, 2), main / 1024, total / 1024, 1 + len(others))
+    total = main + sum(rss_kb(pid) for pid in processes[1:])
+    pss = sum(pss_kb(pid) for pid in processes)
+    elapsed = round(time.monotonic() - started, 2)
+    return MemorySample(elapsed, main / 1024, total / 1024, len(processes), pss / 1024)
 
 
 class MemorySampler(threading.Thread):
@@ -373,6 +432,13 @@ class MemorySampler(threading.Thread):
 
     def peak_main_mb(self) -> float:
         return max(s.main_mb for s in self.samples)
+
+    def peak_pss_mb(self) -> float:
+        return max(s.pss_mb for s in self.samples)
+
+    def recent_pss_mb(self, seconds: float = 2.0) -> float:
+        now = self.samples[-1].seconds
+        return statistics.fmean(s.pss_mb for s in self.samples if s.seconds >= now - seconds)
 
 
 # --- the server -----------------------------------------------------------------------------------------
@@ -451,6 +517,8 @@ class Recorder:
     refused_typical: list[dict] = field(default_factory=list)  # ordinary input the app refused (a note)
     hostile_outcomes: dict[str, dict[str, int]] = field(default_factory=dict)
     warm_up_runs: int = 0
+    measured_reruns: int = 0  # every rerun sent during the load, answered or not: CPU per rerun divides by it
+    link_contents: dict[tuple, str] = field(default_factory=dict)  # (language, page, link) -> content digest
 
     def problem(self, session: int, change: Change, what: str) -> None:
         value = change.value if change.kind != "page" else ""
@@ -458,6 +526,14 @@ class Recorder:
             {"session": session, "page": change.page or "home", "kind": change.kind, "key": change.key}
             | {"input": repr(value)[:120], "what": what}
         )
+
+    def same_link_same_page(self, language: str, change: Change, outcome: RunOutcome) -> bool:
+        """Whether a link opened in a new tab drew what it drew in every other new tab in this language
+        (a session's history changes details such as a widget's value field: only first runs compare)."""
+        if not outcome.new_tab:
+            return True
+        first = self.link_contents.setdefault((language, change.page, change.value), outcome.content_digest)
+        return first == outcome.content_digest
 
     def outcome(
         self, change: Change, outcome: RunOutcome, previous: RunOutcome | None, measured: bool
@@ -493,6 +569,8 @@ class Reader:
         self.language = "en" if index % 2 == 0 else "zh"
         self.hostile = index % HOSTILE_EVERY == HOSTILE_EVERY - 1
         self.rng = random.Random(args.seed * 1000 + index)
+        self.scenario = args.scenario
+        self.round_seconds = args.round_seconds
         self.think = args.think
         self.timeout = args.timeout
         self.base_url = base_url
@@ -516,14 +594,27 @@ class Reader:
 
     async def play_until(self, deadline: float) -> None:
         self.measuring = True
+        started = time.monotonic()
         while self.connected and time.monotonic() < deadline:
-            await self.apply(next_change(self.session.page, self.rng, self.hostile, self.last_values))
+            if self.scenario == "teacher":
+                change = self.teachers_link(time.monotonic() - started)
+            else:
+                change = next_change(self.session.page, self.rng, self.hostile, self.last_values)
+            await self.apply(change)
             await asyncio.sleep(self.think * self.rng.uniform(0.5, 1.5))
+
+    def teachers_link(self, elapsed: float) -> Change:
+        """The link on the projector now, with a point of this student's choosing."""
+        projected = teacher_round(elapsed, self.round_seconds)
+        params = projected.link(self.rng)
+        return Change("link", projected.page, value=urlencode(params), link=params)
 
     async def close(self) -> None:
         await self.session.close()
 
     async def apply(self, change: Change) -> None:
+        if self.measuring:
+            self.recorder.measured_reruns += 1
         try:
             outcome = await self._send(change)
         except (TimeoutError, websockets.ConnectionClosed, OSError, KeyError) as err:
@@ -534,6 +625,8 @@ class Reader:
         page_hash = self.session.page_hashes.get(change.page, "")
         for what in problems_in(change, outcome, self.previous, page_hash):
             self.recorder.problem(self.index, change, what)
+        if change.kind == "link" and not self.recorder.same_link_same_page(self.language, change, outcome):
+            self.recorder.problem(self.index, change, "the same link drew a different page than for others")
         self.previous = outcome
         if change.key:
             self.last_values[change.key] = change.value
@@ -541,6 +634,8 @@ class Reader:
     async def _send(self, change: Change) -> RunOutcome:
         if change.kind == "page":
             return await self.session.open_page(change.page)
+        if change.kind == "link":
+            return await self.session.follow_link(change.page, change.link)
         return await self.session.set_widget(change.key, change.value)
 
     async def _reconnect(self) -> None:
@@ -566,7 +661,12 @@ class LoadResult:
     duration_s: float
     think_s: float
     calc_workers: str
+    scenario: str = "independent"
     input_changes: int = 0
+    reruns: int = 0  # every rerun sent during the load (input_changes: those answered)
+    peak_pss_mb: float = math.nan
+    pss_before_load_mb: float = math.nan  # settled, with every session connected
+    pss_after_load_mb: float = math.nan  # settled again after the load: a leak shows as a rise
     errors: int = 0
     peak_total_mb: float = 0.0
     peak_main_mb: float = 0.0
@@ -601,6 +701,8 @@ class Measured:
     main_cpu_s: float = math.nan  # the Streamlit process alone (the rest: the sandbox's workers)
     client_cpu_s: float = math.nan
     load_average: float = math.nan  # the machine's, over the last minute of the load
+    pss_before_mb: float = math.nan
+    pss_after_mb: float = math.nan
 
 
 async def run_sessions(args: argparse.Namespace, base_url: str, sampler: MemorySampler) -> Measured:
@@ -614,6 +716,7 @@ async def run_sessions(args: argparse.Namespace, base_url: str, sampler: MemoryS
         await asyncio.gather(*(reader.connect() for reader in readers[1:]))
         await asyncio.gather(*(reader.visit_every_page() for reader in readers[1:]))
         measured.memory_all_mb = await settled_memory(sampler)
+        measured.pss_before_mb = sampler.recent_pss_mb()
         server_cpu, main_cpu = tree_cpu_seconds(sampler.root_pid), cpu_seconds(sampler.root_pid)
         client_cpu = sum(os.times()[:2])
         deadline = time.monotonic() + args.duration
@@ -622,6 +725,8 @@ async def run_sessions(args: argparse.Namespace, base_url: str, sampler: MemoryS
         measured.main_cpu_s = cpu_seconds(sampler.root_pid) - main_cpu
         measured.client_cpu_s = sum(os.times()[:2]) - client_cpu
         measured.load_average = os.getloadavg()[0]
+        await settled_memory(sampler)
+        measured.pss_after_mb = sampler.recent_pss_mb()
     finally:
         await asyncio.gather(*(reader.close() for reader in readers), return_exceptions=True)
     return measured
@@ -654,7 +759,12 @@ def summarise(args, measured: Measured, sampler: MemorySampler, log_path: Path) 
         duration_s=args.duration,
         think_s=args.think,
         calc_workers=os.environ.get("CALC_WORKERS", "2 (default)"),
+        scenario=args.scenario,
         input_changes=len(all_ms),
+        reruns=recorder.measured_reruns,
+        peak_pss_mb=sampler.peak_pss_mb(),
+        pss_before_load_mb=measured.pss_before_mb,
+        pss_after_load_mb=measured.pss_after_mb,
         errors=len(recorder.problems),
         peak_total_mb=peak.total_mb,
         peak_main_mb=sampler.peak_main_mb(),
@@ -701,14 +811,19 @@ def run(args: argparse.Namespace) -> LoadResult:
 
 
 def markdown_report(result: LoadResult, memory_limit_mb: float) -> str:
-    verdict = "ok" if result.errors == 0 and result.peak_total_mb < memory_limit_mb else "FAIL"
+    verdict = "ok" if passed(result, memory_limit_mb) else "FAIL"
     lines = [
-        "| sessions | duration s | input changes | errors | peak server memory MB (main process) "
-        "| median ms | p95 ms | memory per added session MB | verdict |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-        f"| {result.sessions} | {result.duration_s:g} | {result.input_changes} | {result.errors} "
-        f"| {result.peak_total_mb:.0f} ({result.peak_main_mb:.0f}) | {result.median_ms:.0f} "
-        f"| {result.p95_ms:.0f} | {result.memory_per_session_mb:.1f} | {verdict} |",
+        "| scenario | sessions | think s | reruns | errors | p50 ms | p95 ms | server CPU per rerun ms "
+        "| peak PSS MB | PSS before → after load MB | verdict |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        f"| {result.scenario} | {result.sessions} | {result.think_s:g} | {result.reruns} | {result.errors} "
+        f"| {result.median_ms:.0f} | {result.p95_ms:.0f} "
+        f"| {cpu_per_rerun_ms(result.server_cpu_s, result):.1f} | {result.peak_pss_mb:.0f} "
+        f"| {result.pss_before_load_mb:.0f} → {result.pss_after_load_mb:.0f} | {verdict} |",
+        "",
+        f"Duration {result.duration_s:g} s; {result.input_changes} reruns answered. Peak RSS of the server "
+        f"{result.peak_total_mb:.0f} MB (main process {result.peak_main_mb:.0f} MB); memory per added "
+        f"session {result.memory_per_session_mb:.1f} MB (RSS).",
         "",
         f"Peak memory: {result.peak_total_mb:.0f} MB in {result.peak_processes} processes (limit "
         f"{memory_limit_mb:g} MB); main process alone at most {result.peak_main_mb:.0f} MB. Settled memory "
@@ -721,9 +836,9 @@ def markdown_report(result: LoadResult, memory_limit_mb: float) -> str:
         f"({result.server_cpu_s / result.duration_s:.2f} cores on average; the Streamlit process alone "
         f"{result.main_cpu_s:.0f} s, at most one core for Python code under the GIL), this client "
         f"{result.client_cpu_s:.0f} s; the machine has {os.cpu_count()} cores and a load average of "
-        f"{result.load_average:.1f} at the end. Server CPU per input change: "
-        f"{cpu_per_change_ms(result.server_cpu_s, result):.0f} ms, in the Streamlit process "
-        f"{cpu_per_change_ms(result.main_cpu_s, result):.0f} ms.",
+        f"{result.load_average:.1f} at the end. Server CPU per rerun: "
+        f"{cpu_per_rerun_ms(result.server_cpu_s, result):.1f} ms, in the Streamlit process "
+        f"{cpu_per_rerun_ms(result.main_cpu_s, result):.1f} ms.",
         "",
         "| page | changes | median ms | p95 ms | max ms |",
         "|---|---:|---:|---:|---:|",
@@ -736,9 +851,13 @@ def markdown_report(result: LoadResult, memory_limit_mb: float) -> str:
     return "\n".join(lines + notes(result))
 
 
-def cpu_per_change_ms(cpu_seconds_used: float, result: LoadResult) -> float:
-    """CPU per measured change: what one more change costs the server, however busy the machine is."""
-    return cpu_seconds_used * 1000 / result.input_changes if result.input_changes else math.nan
+def cpu_per_rerun_ms(cpu_seconds_used: float, result: LoadResult) -> float:
+    """CPU per rerun sent during the load: what one more click costs the server, however busy the machine."""
+    return cpu_seconds_used * 1000 / result.reruns if result.reruns else math.nan
+
+
+def passed(result: LoadResult, memory_limit_mb: float) -> bool:
+    return result.errors == 0 and result.peak_pss_mb < memory_limit_mb
 
 
 def notes(result: LoadResult) -> list[str]:
@@ -772,7 +891,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=30, help="concurrent sessions (default 30)")
     parser.add_argument("--duration", type=float, default=180.0, help="seconds of load (default 180)")
-    parser.add_argument("--think", type=float, default=1.0, help="mean pause between changes, s (default 1)")
+    parser.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="independent",
+        help="independent: each student on a page, function (hostile now and then) and point of their own; "
+        "teacher: the whole class on the teacher's page and function, a point of three (default independent)",
+    )
+    parser.add_argument(
+        "--round-seconds",
+        type=float,
+        default=30.0,
+        help="teacher: how long each page is projected (default 30)",
+    )
+    parser.add_argument(
+        "--think", type=float, default=4.0, help="mean pause between changes, s: 2-6 s (default 4)"
+    )
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="longest wait for one run, s (default 60)"
     )
@@ -800,7 +934,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(asdict(result), indent=2, ensure_ascii=False, default=str))
-    return 0 if result.errors == 0 and result.peak_total_mb < args.memory_limit_mb else 1
+    return 0 if passed(result, args.memory_limit_mb) else 1
 
 
 if __name__ == "__main__":

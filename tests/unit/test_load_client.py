@@ -240,7 +240,8 @@ def test_a_reference_is_answered_from_the_cache_and_an_unknown_one_is_counted():
 def test_cpu_time_of_this_process_is_read_from_proc():
     spent = sum(os.times()[:2])
     assert load_test.cpu_seconds(os.getpid()) == pytest.approx(spent, abs=0.5)
-    assert load_test.tree_cpu_seconds(os.getpid()) >= load_test.cpu_seconds(os.getpid())
+    own = load_test.cpu_seconds(os.getpid())  # read first: the process's time only grows
+    assert load_test.tree_cpu_seconds(os.getpid()) >= own
     assert load_test.cpu_seconds(2**22 + 12345) == 0.0  # above pid_max: no such process
 
 
@@ -250,3 +251,63 @@ def test_a_refusal_counts_as_new_only_if_the_run_before_showed_none():
     assert load_test.newly_refused(refused, None)
     assert not load_test.newly_refused(refused, refused)
     assert not load_test.newly_refused(outcome_with(alerts=[(Alert.WARNING, "hm")]), None)
+
+
+def test_the_memory_sample_counts_proportional_set_size_of_every_process():
+    sample = load_test.sample_memory(os.getpid(), started=0.0)
+    assert 1 < sample.pss_mb <= sample.total_mb + 1  # PSS counts a shared page once: never above RSS
+    assert load_test.pss_kb(2**22 + 12345) == 0  # a process that does not exist
+
+
+def test_the_teacher_projects_every_round_in_turn_and_students_pick_one_of_three_points():
+    rounds = [
+        load_test.teacher_round(seconds, 10) for seconds in range(0, 10 * len(load_test.TEACHER_ROUNDS), 10)
+    ]
+    assert rounds == list(load_test.TEACHER_ROUNDS)
+    assert load_test.teacher_round(10 * len(load_test.TEACHER_ROUNDS) + 5, 10) is load_test.TEACHER_ROUNDS[0]
+    assert {spec.url_path for spec in PAGES} >= {r.page for r in load_test.TEACHER_ROUNDS}
+    rng = random.Random(5)
+    limits = load_test.TEACHER_ROUNDS[0]
+    points = {limits.link(rng)["x0"] for _ in range(200)}
+    assert points == set(load_test.TEACHER_X0)
+    assert all(limits.link(rng)["f"] == limits.functions["f"] for _ in range(20))
+
+
+def link_change() -> Change:
+    return Change("link", "limits", value="f=sin%28x%29&x0=1.0", link={"f": "sin(x)", "x0": 1.0})
+
+
+def test_a_teachers_link_must_not_be_refused_but_may_show_a_note():
+    assert problems_in(link_change(), outcome_with(alerts=[(Alert.INFO, "a note")]), None, "") == []
+    assert problems_in(link_change(), outcome_with(alerts=[(Alert.ERROR, "bad")]), None, "") == [
+        "the teacher's link was refused: 'bad'"
+    ]
+
+
+def test_the_same_link_in_a_new_tab_must_draw_the_same_page():
+    recorder = load_test.Recorder()
+    first, same, other = outcome_with(content=b"a"), outcome_with(content=b"a"), outcome_with(content=b"b")
+    for outcome in (first, same, other):
+        outcome.new_tab = True
+    assert recorder.same_link_same_page("en", link_change(), first)
+    assert recorder.same_link_same_page("en", link_change(), same)
+    assert not recorder.same_link_same_page("en", link_change(), other)
+    assert recorder.same_link_same_page("zh", link_change(), other)  # another language draws other text
+    other.new_tab = False
+    assert recorder.same_link_same_page("en", link_change(), other)  # a session's history may differ
+
+
+def test_a_download_buttons_session_file_id_does_not_change_the_content_digest():
+    def button(file_id: str) -> Element:
+        element = Element()
+        element.download_button.label = "CSV"
+        element.download_button.deferred_file_id = file_id
+        return element
+
+    one, two, three = RunOutcome(), RunOutcome(), RunOutcome()
+    one.add_element(button("a1"))
+    two.add_element(button("b2"))
+    relabelled = button("a1")
+    relabelled.download_button.label = "PNG"
+    three.add_element(relabelled)
+    assert one.content_digest == two.content_digest != three.content_digest
