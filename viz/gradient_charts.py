@@ -14,8 +14,8 @@ contourpy (the contour generator matplotlib itself uses), and drawn as line mark
 with shared params and thousands of data rows; Altair copies the whole chart tree on every method call and
 when it combines params, which took about a second per chart here, more than a new function may cost in all
 (400 ms). The specs are therefore written as Vega-Lite JSON directly (milliseconds), in a :class:`VegaLite`
-dict whose ``to_dict()`` is what ``ui.charts.show_chart`` and ``st.vega_lite_chart`` expect. The unit tests
-validate them against the Vega-Lite schema that Altair ships.
+dict (``viz.vega_lite``) whose ``to_dict()`` is what ``ui.charts.show_chart`` and ``st.vega_lite_chart``
+expect. The unit tests validate them against the Vega-Lite schema that Altair ships.
 
 The map is square with the same range on both axes, so a right angle on the screen is a right angle in the
 plane: the gradient arrow is seen to be perpendicular to the level curve.
@@ -33,8 +33,9 @@ from calc_core.multivariate import DescentPath, Grid
 from calc_core.sampling import robust_limits
 from viz import palette
 from viz.function_plot import PlotStyle, merge_labels, plot_style
+from viz.vega_lite import SCHEMA_URL, VegaLite
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+SCHEMA = SCHEMA_URL
 POINT_X, POINT_Y, ANGLE_PARAM, STEP_PARAM = "point_x1", "point_x2", "direction_deg", "descent_k"
 GRID_DATA, LEVEL_DATA, QUIVER_DATA, PATH_DATA = "grid", "levels", "quiver", "path"
 LEVEL_COUNT = 12
@@ -71,17 +72,6 @@ DESCENT_LABELS = {
     "k": "step k",
     "loss": "loss f(xₖ)",
 }
-
-
-class VegaLite(dict):
-    """A Vega-Lite spec as plain data; ``to_dict()`` gives it as Altair charts do.
-
-    >>> VegaLite({"mark": "point"}).to_dict()
-    {'mark': 'point'}
-    """
-
-    def to_dict(self, validate: bool = True) -> dict:
-        return dict(self)
 
 
 # --- shared pieces ---------------------------------------------------------------------------------------

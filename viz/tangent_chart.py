@@ -23,17 +23,17 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 
-import altair as alt
 import numpy as np
 
 from viz import palette
 from viz.function_plot import merge_labels, plot_style
 from viz.palette import DASHED
+from viz.vega_lite import SCHEMA_URL
 
 TANGENT_PARAM = "tangent_x0"
 GRID_DATASET = "tangent_grid"
 TARGETS_VIEW = "tangent_targets"
-VEGA_LITE_SCHEMA = alt.SCHEMA_URL
+VEGA_LITE_SCHEMA = SCHEMA_URL
 GRID_DECIMALS = 9
 
 TANGENT_LABELS = {
