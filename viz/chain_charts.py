@@ -1,24 +1,34 @@
 """The chain rule's picture: how a nudge Δx passes through u (and v) to y, each stage multiplying it.
 
-Pure: numbers in, Altair chart out, no Streamlit. One row per stage (Δx on top, then Δv, Δu, Δy): a bar
-for the actual change of that stage when x moves by Δx, and a tick for the chain rule's estimate, the
-product of the local slopes below it times Δx. A radio button in the chart picks Δx; every Δx is
-precomputed, so the choice redraws in the browser without a rerun. As Δx shrinks, ticks and bars meet.
+Pure: numbers in, Vega-Lite spec out (plain data: see ``viz.vega_lite`` for why), no Streamlit. One row
+per stage (Δx on top, then Δv, Δu, Δy): a bar for the actual change of that stage when x moves by Δx, and a
+tick for the chain rule's estimate, the product of the local slopes below it times Δx. A radio button in the
+chart picks Δx; every Δx is precomputed, so the choice redraws in the browser without a rerun. As Δx
+shrinks, ticks and bars meet.
 
 Every visible word comes from ``labels`` (the page passes translated strings; English defaults).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
-
-import altair as alt
 
 from calc_core.graph import format_number
 from viz import palette
 from viz.function_plot import merge_labels, plot_style
+from viz.vega_lite import (
+    Datasets,
+    VegaLite,
+    axis,
+    calculate,
+    channel,
+    layer,
+    mark,
+    string_literal,
+    top_level,
+    view,
+)
 
 NUDGE_PARAM = "nudge_dx"
 NUDGE_LABELS = {
@@ -74,7 +84,7 @@ def nudge_chart(
     projector: bool = False,
     width: int = 520,
     initial_dx: float = DEFAULT_DX,
-) -> alt.LayerChart:
+) -> VegaLite:
     """Bars of each stage's actual change and ticks of the chain rule's estimate, Δx chosen in the chart.
 
     >>> nudges = [{"dx": dx, "actual": [2 * dx + dx * dx], "estimate": [2 * dx]} for dx in (1.0, 0.1)]
@@ -86,48 +96,32 @@ def nudge_chart(
     style = plot_style(projector)
     values = [float(n["dx"]) for n in nudges]
     initial = min(values, key=lambda dx: abs(dx - initial_dx))
-    dx = alt.param(
-        name=NUDGE_PARAM, value=initial, bind=alt.binding_radio(options=values, name=labels["choose"])
-    )
-    data = alt.InlineData(values=nudge_rows(nudges, stages))
-    axis = {"labelFontSize": style.axis_label_size, "titleFontSize": style.axis_title_size}
-    y = alt.Y(
-        "stage:N",
-        sort=list(reversed(stages)),  # Δx on top, then each stage the nudge passes through
-        title=None,
-        axis=alt.Axis(labelFontSize=style.axis_title_size, labelLimit=0),
-    )
-    colors = alt.Scale(domain=[labels["actual"], labels["estimate"]], range=[ACTUAL_COLOR, ESTIMATE_COLOR])
-    legend = alt.Legend(title=None, orient="top", labelFontSize=style.legend_size, labelLimit=0)
+    choice = {"input": "radio", "options": values, "name": labels["choose"]}
+    dx = {"name": NUDGE_PARAM, "value": initial, "bind": choice}
+    datasets = Datasets()
+    data = datasets.add(nudge_rows(nudges, stages))
+    stage_axis = {"labelFontSize": style.axis_title_size, "labelLimit": 0}
+    # Δx on top, then each stage the nudge passes through
+    y = channel("stage:N", sort=list(reversed(stages)), title=None, axis=stage_axis)
+    colors = {"domain": [labels["actual"], labels["estimate"]], "range": [ACTUAL_COLOR, ESTIMATE_COLOR]}
+    legend = {"title": None, "orient": "top", "labelFontSize": style.legend_size, "labelLimit": 0}
+    color = channel("series:N", scale=colors, legend=legend)
 
-    def chosen(kind: str) -> alt.Chart:
-        return (
-            alt.Chart(data)
-            .transform_filter(f"datum.dx == {NUDGE_PARAM}")
-            .transform_calculate(series=json.dumps(labels[kind], ensure_ascii=False))
-        )
+    def chosen(kind: str) -> list[dict]:
+        return [{"filter": f"datum.dx == {NUDGE_PARAM}"}, calculate(string_literal(labels[kind]), "series")]
 
-    x = alt.X("actual:Q", title=labels["change"], axis=alt.Axis(**axis), scale=alt.Scale(zero=True))
-    color = alt.Color("series:N", scale=colors, legend=legend)
-    bars = chosen("actual").mark_bar(height={"band": 0.55}).encode(x=x, y=y, color=color)
-    ticks = (
-        chosen("estimate")
-        .mark_tick(thickness=max(3, style.stroke_width), size=style.axis_title_size * 2.2)
-        .encode(x=alt.X("estimate:Q"), y=y, color=color)
-    )
-    text = (
-        chosen("actual")
-        .mark_text(align="left", dx=6, fontSize=style.legend_size)
-        .encode(x=alt.X("actual:Q"), y=y, text="text:N")
-    )
-    zero = alt.Chart(alt.InlineData(values=[{"x": 0}])).mark_rule(color=palette.BLACK).encode(x="x:Q")
+    x = channel("actual:Q", title=labels["change"], axis=axis(style), scale={"zero": True})
+    tick = mark("tick", thickness=max(3, style.stroke_width), size=style.axis_title_size * 2.2)
+    label = mark("text", align="left", dx=6, fontSize=style.legend_size)
+    layers = [
+        view(data, mark("bar", height={"band": 0.55}), {"x": x, "y": y, "color": color}, chosen("actual")),
+        view(data, tick, {"x": channel("estimate:Q"), "y": y, "color": color}, chosen("estimate")),
+        view(data, label, {"x": channel("actual:Q"), "y": y, "text": channel("text:N")}, chosen("actual")),
+        view(datasets.add([{"x": 0}]), mark("rule", color=palette.BLACK), {"x": channel("x:Q")}),
+    ]
     height = 70 * len(stages) * (1.4 if projector else 1)
-    return (
-        alt.layer(bars, ticks, text, zero)
-        .add_params(dx)
-        .properties(width=width, height=round(height))
-        .configure_view(stroke=None)
-    )
+    body = layer(layers, width=width, height=round(height)) | {"params": [dx]}
+    return top_level(body, datasets, view_stroke=False)
 
 
 def inline_datasets(spec: dict) -> dict:
@@ -154,9 +148,10 @@ def inline_datasets(spec: dict) -> dict:
 
 
 class InlineChart:
-    """An Altair chart whose ``to_dict()`` keeps its data inline (see :func:`inline_datasets`)."""
+    """A chart (anything with ``to_dict()``) whose ``to_dict()`` keeps its data inline (see
+    :func:`inline_datasets`)."""
 
-    def __init__(self, chart: alt.TopLevelMixin):
+    def __init__(self, chart):
         self.chart = chart
 
     def to_dict(self) -> dict:

@@ -1,4 +1,5 @@
-"""Graphs of sampled functions as Altair charts: data in, chart out, no Streamlit.
+"""Graphs of sampled functions as Vega-Lite specs (plain data, see ``viz.vega_lite``): data in, spec out,
+no Streamlit.
 
 Each curve is its own line layer, drawn as one path per continuous piece (``detail`` on the segment id): a
 line mark joins every point of a group, even across points it leaves out, so without the segment a pole or a
@@ -11,12 +12,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from calc_core.sampling import SampledCurve
 from viz.palette import BLACK, curve_color, curve_dash
+from viz.vega_lite import Datasets, VegaLite, axis, channel, layer, mark, top_level, view
 
 Curves = Sequence[tuple[str, SampledCurve]]
 FRAME_COLUMNS = ("label", "x", "y", "segment")
@@ -82,12 +83,13 @@ def function_chart(
     height: int | None = None,
     projector: bool = False,
     points: Sequence[tuple[str, float, float]] = (),
-) -> alt.LayerChart:
+) -> VegaLite:
     """A line chart of ``curves``, a list of (label, SampledCurve), with one line layer per curve.
 
     Colours and dash patterns follow the order of the curves; the legend shows the labels. The y-axis spans
     ``y_limits`` if given, else the union of the curves' robust windows. ``points`` are (label, x, y) marks,
-    e.g. the point of tangency. Titles are the caller's, so a page can pass translated text.
+    e.g. the point of tangency. Titles are the caller's, so a page can pass translated text. The result is a
+    Vega-Lite spec as plain data (see ``viz.vega_lite`` for why not an Altair chart).
 
     >>> import sympy
     >>> from calc_core.sampling import sample_function
@@ -104,44 +106,38 @@ def function_chart(
     if len(set(labels)) != len(labels):
         raise ValueError(f"curve labels must be distinct, got {labels}")
     encodings = _shared_encodings(curves, labels, style, x_title, y_title, y_limits or _union_limits(curves))
-    layers = [_line_layer(label, curve, encodings, style) for label, curve in curves]
+    datasets = Datasets()
+    layers = [
+        _line_layer(datasets.add(_line_rows(label, curve)), encodings, style) for label, curve in curves
+    ]
     if points:
-        layers.append(_point_layer(points, encodings, style))
-    return alt.layer(*layers).properties(height=height or style.height)
+        layers.append(_point_layer(datasets.add(_point_rows(points)), encodings, style))
+    return top_level(layer(layers, height=height or style.height), datasets)
 
 
 def _shared_encodings(curves: Curves, labels, style: PlotStyle, x_title, y_title, y_limits) -> dict:
-    axis = {"labelFontSize": style.axis_label_size, "titleFontSize": style.axis_title_size}
-    legend = alt.Legend(
-        title=None,
-        labelFontSize=style.legend_size,
-        symbolStrokeWidth=style.stroke_width,
-        symbolSize=style.legend_size * 40,
-        orient="top",
-        labelLimit=0,
-    )
+    legend = {
+        "title": None,
+        "labelFontSize": style.legend_size,
+        "symbolStrokeWidth": style.stroke_width,
+        "symbolSize": style.legend_size * 40,
+        "orient": "top",
+        "labelLimit": 0,
+    }
+    colors = [curve_color(i) for i in range(len(labels))]
+    dashes = [curve_dash(i, style.dash_scale) for i in range(len(labels))]
     return {
-        "x": alt.X("x:Q", title=x_title, scale=_domain_scale(_x_range(curves)), axis=alt.Axis(**axis)),
-        "y": alt.Y("y:Q", title=y_title, scale=_domain_scale(y_limits), axis=alt.Axis(**axis)),
-        "color": alt.Color(
-            "label:N",
-            scale=alt.Scale(domain=labels, range=[curve_color(i) for i in range(len(labels))]),
-            legend=legend,
-        ),
-        "strokeDash": alt.StrokeDash(
-            "label:N",
-            scale=alt.Scale(
-                domain=labels, range=[curve_dash(i, style.dash_scale) for i in range(len(labels))]
-            ),
-            legend=legend,
-        ),
+        "x": channel("x:Q", title=x_title, scale=_domain_scale(_x_range(curves)), axis=axis(style)),
+        "y": channel("y:Q", title=y_title, scale=_domain_scale(y_limits), axis=axis(style)),
+        "color": channel("label:N", scale={"domain": labels, "range": colors}, legend=legend),
+        "strokeDash": channel("label:N", scale={"domain": labels, "range": dashes}, legend=legend),
     }
 
 
-def _domain_scale(limits: tuple[float, float] | None) -> alt.Scale:
+def _domain_scale(limits: tuple[float, float] | None) -> dict:
     if limits is None:
-        return alt.Scale(zero=False)
-    return alt.Scale(domain=[float(limits[0]), float(limits[1])], nice=False, zero=False)
+        return {"zero": False}
+    return {"domain": [float(limits[0]), float(limits[1])], "nice": False, "zero": False}
 
 
 def _x_range(curves: Curves) -> tuple[float, float] | None:
@@ -156,32 +152,23 @@ def _union_limits(curves: Curves) -> tuple[float, float] | None:
     return (min(low for low, _ in limits), max(high for _, high in limits))
 
 
-def _line_layer(label: str, curve: SampledCurve, encodings: dict, style: PlotStyle) -> alt.Chart:
-    # A DataFrame, not inline values: Altair copies inline rows on every layer() and properties() call, and
-    # Streamlit sends a DataFrame as Arrow. Gaps are left out, since a line mark cannot draw them anyway.
+def _line_rows(label: str, curve: SampledCurve) -> list[dict]:
+    """The rows of one curve's line: its defined points only, since a line mark cannot draw a gap anyway."""
     kept = _points_to_draw(curve)
-    frame = pd.DataFrame(
-        {"label": label, "x": curve.x[kept], "y": curve.y[kept], "segment": curve.segment[kept]}
-    )
-    return (
-        alt.Chart(frame)
-        .mark_line(clip=True, strokeWidth=style.stroke_width, strokeCap="round", strokeJoin="round")
-        .encode(
-            **encodings,
-            detail=alt.Detail("segment:N"),
-            tooltip=[
-                alt.Tooltip("label:N", title=" "),
-                alt.Tooltip("x:Q", format=".4~g"),
-                alt.Tooltip("y:Q", format=".4~g"),
-            ],
-        )
-    )
+    columns = (curve.x[kept].tolist(), curve.y[kept].tolist(), curve.segment[kept].tolist())
+    return [{"label": label, "x": x, "y": y, "segment": s} for x, y, s in zip(*columns, strict=True)]
+
+
+def _line_layer(data: dict, encodings: dict, style: PlotStyle) -> dict:
+    line = mark("line", clip=True, strokeWidth=style.stroke_width, strokeCap="round", strokeJoin="round")
+    tooltip = [channel("label:N", title=" "), channel("x:Q", format=".4~g"), channel("y:Q", format=".4~g")]
+    return view(data, line, encodings | {"detail": channel("segment:N"), "tooltip": tooltip})
 
 
 def _points_to_draw(curve: SampledCurve) -> np.ndarray:
     """Indices of the defined points, thinned to at most MAX_POINTS_PER_CURVE.
 
-    No screen shows more, and Altair refuses larger data frames (its default row limit is 5000). Thinning
+    No screen shows more (Altair refused larger data frames: its default row limit is 5000). Thinning
     keeps the first and last point of every piece, so that lines still run up to the poles and gaps.
     """
     defined = np.flatnonzero(np.isfinite(curve.y))
@@ -197,21 +184,14 @@ def _points_to_draw(curve: SampledCurve) -> np.ndarray:
     return defined[kept]
 
 
-def _point_layer(points, encodings: dict, style: PlotStyle) -> alt.Chart:
-    frame = pd.DataFrame([{"point": label, "x": float(x), "y": float(y)} for label, x, y in points])
-    return (
-        alt.Chart(frame)
-        .mark_circle(clip=True, size=style.point_size, color=BLACK, opacity=1)
-        .encode(
-            x=encodings["x"],
-            y=encodings["y"],
-            tooltip=[
-                alt.Tooltip("point:N", title=" "),
-                alt.Tooltip("x:Q", format=".4~g"),
-                alt.Tooltip("y:Q", format=".4~g"),
-            ],
-        )
-    )
+def _point_rows(points: Sequence[tuple[str, float, float]]) -> list[dict]:
+    return [{"point": label, "x": float(x), "y": float(y)} for label, x, y in points]
+
+
+def _point_layer(data: dict, encodings: dict, style: PlotStyle) -> dict:
+    circle = mark("circle", clip=True, size=style.point_size, color=BLACK, opacity=1)
+    tooltip = [channel("point:N", title=" "), channel("x:Q", format=".4~g"), channel("y:Q", format=".4~g")]
+    return view(data, circle, {"x": encodings["x"], "y": encodings["y"], "tooltip": tooltip})
 
 
 def merge_labels(defaults: Mapping[str, str], given: Mapping[str, str] | None) -> dict[str, str]:

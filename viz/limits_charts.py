@@ -1,7 +1,8 @@
 """Charts for the derivative as a limit: the secant turning into the tangent, and the error of h.
 
-Pure figure builders: data in, Altair chart out, no Streamlit. Every visible word comes from ``labels``
-(the page passes translated strings; English defaults make the functions usable from a notebook).
+Pure figure builders: data in, Vega-Lite spec out (plain data: see ``viz.vega_lite`` for why), no
+Streamlit. Every visible word comes from ``labels`` (the page passes translated strings; English defaults
+make the functions usable from a notebook).
 
 Interaction happens in the browser. :func:`secant_chart` precomputes the secant for every slider value
 (one row per h) and a Vega-Lite param bound to a range slider selects the row with a filter, so dragging h
@@ -15,13 +16,25 @@ import json
 import math
 from collections.abc import Mapping
 
-import altair as alt
 import numpy as np
 
 from calc_core.limits import SCHEMES, ErrorTable, best_h, secant_steps, secant_table
 from viz import palette
 from viz.function_plot import PlotStyle, merge_labels, plot_style
 from viz.palette import BLACK, DASHED, DOTTED
+from viz.vega_lite import (
+    Datasets,
+    VegaLite,
+    axis,
+    calculate,
+    channel,
+    layer,
+    mark,
+    string_literal,
+    stroke_legend,
+    top_level,
+    view,
+)
 
 SECANT_PARAM = "secant_k"
 
@@ -64,22 +77,6 @@ CURVE_COLOR, SECANT_COLOR, TANGENT_COLOR = palette.BLUE, palette.VERMILLION, pal
 LEFT_SECANT_COLOR = palette.BLUISH_GREEN
 
 
-def _axis(style: PlotStyle, **extra) -> alt.Axis:
-    return alt.Axis(labelFontSize=style.axis_label_size, titleFontSize=style.axis_title_size, **extra)
-
-
-def _legend(style: PlotStyle, **extra) -> alt.Legend:
-    return alt.Legend(
-        title=None,
-        symbolType="stroke",
-        labelLimit=0,
-        labelFontSize=style.legend_size,
-        symbolStrokeWidth=style.stroke_width,
-        symbolSize=style.legend_size * 40,
-        **extra,
-    )
-
-
 # --- The secant -------------------------------------------------------------------------------------
 
 
@@ -98,7 +95,7 @@ def secant_chart(
     h_initial: float | None = None,
     both_sides: bool = False,
     width: int = 520,
-) -> alt.VConcatChart:
+) -> VegaLite:
     """The curve, the secant through (x0, f(x0)) and (x0 + h, f(x0 + h)), and a slider for h.
 
     ``curve_x``, ``curve_y``: the sampled curve (NaN at gaps; ``curve_segment`` as from
@@ -110,7 +107,8 @@ def secant_chart(
     for one-sided limits: for |x| at 0 the two slopes stay −1 and 1 however small h gets.
     Label keys: see ``SECANT_LABELS``.
 
-    The result is the readout (h and both slopes, updated with the slider) above the plot.
+    The result is the readout (h and both slopes, updated with the slider) above the plot, as a Vega-Lite
+    spec (see ``viz.vega_lite`` for why not an Altair chart).
 
     >>> import numpy as np
     >>> from calc_core.limits import d2l_function
@@ -133,96 +131,100 @@ def secant_chart(
     x_domain = _x_domain(curve_rows, x0)
     y_domain = y_domain or _y_domain([row["y"] for row in curve_rows] + [table.f_x0])
     k_initial = ks[0] if h_initial is None else ks[int(np.argmin(np.abs(ks + math.log10(h_initial))))]
+    slider = {"input": "range", "min": float(ks[0]), "max": float(ks[-1]), "step": step}
+    k = {"name": SECANT_PARAM, "value": float(k_initial), "bind": slider | {"name": labels["slider"] + " "}}
 
-    k = alt.param(
-        name=SECANT_PARAM,
-        value=float(k_initial),
-        bind=alt.binding_range(min=float(ks[0]), max=float(ks[-1]), step=step, name=labels["slider"] + " "),
-    )
-    selected = f"abs(datum.k - {SECANT_PARAM}) < {step / 2!r}"
     show_tangent = tangent_slope is not None and math.isfinite(tangent_slope)
     sides = [("", table, "secant_slope")]
     if both_sides:
         sides.append(("left_", secant_table(f_at, x0, -hs), "left_secant_slope"))
-    rows = _secant_rows(sides, ks, x_domain, tangent_slope if show_tangent else None, labels)
-    secant_data = alt.InlineData(values=rows)
-
-    series_colors = {"curve": CURVE_COLOR, "secant": SECANT_COLOR}
-    if both_sides:
-        series_colors["left_secant"] = LEFT_SECANT_COLOR
+    datasets = Datasets()
+    secant_data = datasets.add(
+        _secant_rows(sides, ks, x_domain, tangent_slope if show_tangent else None, labels)
+    )
+    selected = {"filter": f"abs(datum.k - {SECANT_PARAM}) < {step / 2!r}"}
+    readout = _secant_readout(secant_data, selected, 1 + len(sides) + show_tangent, style, width)
+    plot = _SecantPlot(labels, style, x_domain, [float(v) for v in y_domain], both_sides, show_tangent)
+    layers = [plot.curve(datasets.add(curve_rows))]
     if show_tangent:
-        series_colors["tangent"] = TANGENT_COLOR
-    colors = alt.Scale(domain=[labels[key] for key in series_colors], range=list(series_colors.values()))
-    x_scale = alt.Scale(domain=x_domain, nice=False)
-    y_scale = alt.Scale(domain=y_domain, nice=False)
-
-    def x_at(field: str) -> alt.X:
-        return alt.X(f"{field}:Q", title=labels["x"], scale=x_scale, axis=_axis(style))
-
-    def y_at(field: str) -> alt.Y:
-        return alt.Y(f"{field}:Q", title=labels["y"], scale=y_scale, axis=_axis(style))
-
-    legend = _legend(style, orient="top", direction="horizontal")
-
-    def series(chart: alt.Chart, label_key: str) -> alt.Chart:
-        """The chart with a constant field ``series`` naming it in the shared colour legend."""
-        return chart.transform_calculate(series=json.dumps(labels[label_key], ensure_ascii=False))
-
-    color = alt.Color("series:N", scale=colors, legend=legend)
-
-    line = {"strokeWidth": style.stroke_width, "clip": True, "strokeCap": "round"}
-
-    curve = series(alt.Chart(alt.InlineData(values=curve_rows)), "curve").mark_line(**line)
-    curve = curve.encode(x_at("x"), y_at("y"), detail="segment:N", color=color)
-    layers = [curve]
-    if show_tangent:
-        tangent_rows = [
-            {"x": x, "y": table.f_x0 + tangent_slope * (x - table.x0)} for x in (x_domain[0], x_domain[1])
-        ]
-        tangent = series(alt.Chart(alt.InlineData(values=tangent_rows)), "tangent")
-        tangent = tangent.mark_line(**line, strokeDash=[length * style.dash_scale for length in DASHED])
-        layers.append(tangent.encode(x_at("x"), y_at("y"), color=color))
+        ends = [{"x": x, "y": table.f_x0 + tangent_slope * (x - table.x0)} for x in x_domain]
+        layers.append(plot.tangent(datasets.add(ends)))
     for prefix, _, _ in sides:
-        chosen = alt.Chart(secant_data).transform_filter(selected).transform_filter(f"datum.{prefix}defined")
-        label_key = "left_secant" if prefix else "secant"
-        layers.append(
-            series(chosen, label_key)
-            .mark_rule(**line)
-            .encode(
-                x=x_at(prefix + "xa"),
-                y=y_at(prefix + "ya"),
-                x2=f"{prefix}xb:Q",
-                y2=f"{prefix}yb:Q",
-                color=color,
-            )
-        )
-        layers.append(
-            chosen.mark_circle(
-                size=style.point_size, color=series_colors[label_key], opacity=1, clip=True
-            ).encode(
-                x=x_at(prefix + "x1"),
-                y=y_at(prefix + "y1"),
-                tooltip=[alt.Tooltip("h:Q", format=".3g"), alt.Tooltip(f"{prefix}slope:Q", format=".6g")],
-            )
-        )
-    point_rows = [{"x": table.x0, "y": table.f_x0}]
-    layers.append(
-        alt.Chart(alt.InlineData(values=point_rows))
-        .mark_circle(size=style.point_size, color=BLACK, opacity=1, clip=True)
-        .encode(x_at("x"), y_at("y"))
-    )
-    plot = alt.layer(*layers).properties(width=width, height=style.height)
+        layers += plot.secant(secant_data, selected, prefix)
+    layers.append(plot.point(datasets.add([{"x": table.x0, "y": table.f_x0}])))
+    body = {"vconcat": [readout, layer(layers, width=width, height=style.height)], "spacing": 4}
+    return top_level(body | {"params": [k]}, datasets, view_stroke=False)
 
-    readout_lines = 1 + len(sides) + show_tangent
+
+def _secant_readout(data: dict, selected: dict, lines: int, style: PlotStyle, width: int) -> dict:
+    """The text above the plot: h and the slopes of the selected row, ``lines`` lines of them."""
     font_size = style.legend_size + 2
-    readout = (
-        alt.Chart(secant_data)
-        .transform_filter(selected)
-        .mark_text(align="left", baseline="top", fontSize=font_size, lineHeight=font_size * 1.4)
-        .encode(x=alt.value(0), y=alt.value(4), text="readout:N")
-        .properties(width=width, height=round(readout_lines * font_size * 1.4) + 8)
-    )
-    return alt.vconcat(readout, plot, spacing=4).add_params(k).configure_view(stroke=None)
+    text = mark("text", align="left", baseline="top", fontSize=font_size, lineHeight=font_size * 1.4)
+    encoding = {"text": channel("readout:N"), "x": {"value": 0}, "y": {"value": 4}}
+    size = {"width": width, "height": round(lines * font_size * 1.4) + 8}
+    return view(data, text, encoding, [selected]) | size
+
+
+class _SecantPlot:
+    """The views of the secant's plot: axes, colours and line style shared by every layer."""
+
+    def __init__(self, labels, style: PlotStyle, x_domain, y_domain, both_sides: bool, show_tangent: bool):
+        self.labels, self.style = labels, style
+        self.colors = {"curve": CURVE_COLOR, "secant": SECANT_COLOR}
+        if both_sides:
+            self.colors["left_secant"] = LEFT_SECANT_COLOR
+        if show_tangent:
+            self.colors["tangent"] = TANGENT_COLOR
+        legend = stroke_legend(style, orient="top", direction="horizontal")
+        scale = {"domain": [labels[key] for key in self.colors], "range": list(self.colors.values())}
+        self.color = channel("series:N", scale=scale, legend=legend)
+        self.x_scale = {"domain": x_domain, "nice": False}
+        self.y_scale = {"domain": y_domain, "nice": False}
+        self.line = {"strokeWidth": style.stroke_width, "clip": True, "strokeCap": "round"}
+
+    def x(self, field: str) -> dict:
+        return channel(f"{field}:Q", title=self.labels["x"], scale=self.x_scale, axis=axis(self.style))
+
+    def y(self, field: str) -> dict:
+        return channel(f"{field}:Q", title=self.labels["y"], scale=self.y_scale, axis=axis(self.style))
+
+    def series(self, label_key: str) -> dict:
+        """A constant field ``series`` naming the view in the shared colour legend."""
+        return calculate(string_literal(self.labels[label_key]), "series")
+
+    def curve(self, data: dict) -> dict:
+        encoding = {"x": self.x("x"), "y": self.y("y"), "detail": channel("segment:N"), "color": self.color}
+        return view(data, mark("line", **self.line), encoding, [self.series("curve")])
+
+    def tangent(self, data: dict) -> dict:
+        dash = [length * self.style.dash_scale for length in DASHED]
+        encoding = {"x": self.x("x"), "y": self.y("y"), "color": self.color}
+        return view(data, mark("line", **self.line, strokeDash=dash), encoding, [self.series("tangent")])
+
+    def secant(self, data: dict, selected: dict, prefix: str) -> list[dict]:
+        """The secant line of the selected h and its moving point (``prefix`` "left_": the left secant)."""
+        label_key = "left_secant" if prefix else "secant"
+        chosen = [selected, {"filter": f"datum.{prefix}defined"}]
+        line_encoding = {
+            "x": self.x(prefix + "xa"),
+            "y": self.y(prefix + "ya"),
+            "x2": {"field": prefix + "xb"},
+            "y2": {"field": prefix + "yb"},
+            "color": self.color,
+        }
+        tooltip = [channel("h:Q", format=".3g"), channel(f"{prefix}slope:Q", format=".6g")]
+        point_encoding = {"x": self.x(prefix + "x1"), "y": self.y(prefix + "y1"), "tooltip": tooltip}
+        point_mark = mark(
+            "circle", size=self.style.point_size, color=self.colors[label_key], opacity=1, clip=True
+        )
+        return [
+            view(data, mark("rule", **self.line), line_encoding, [*chosen, self.series(label_key)]),
+            view(data, point_mark, point_encoding, chosen),
+        ]
+
+    def point(self, data: dict) -> dict:
+        point_mark = mark("circle", size=self.style.point_size, color=BLACK, opacity=1, clip=True)
+        return view(data, point_mark, {"x": self.x("x"), "y": self.y("y")})
 
 
 def _log_steps(hs: np.ndarray) -> tuple[np.ndarray, float]:
@@ -311,7 +313,7 @@ def error_chart(
     projector: bool = False,
     h_decreasing: bool = True,
     width: int = 520,
-) -> alt.LayerChart:
+) -> VegaLite:
     """Log–log plot of the measured error of each quotient against h, with the models dashed beside them.
 
     Measured errors are solid lines with points (exact hits, error 0, cannot sit on a log axis: they are
@@ -327,26 +329,74 @@ def error_chart(
     """
     labels = merge_labels(ERROR_LABELS, labels)
     style = plot_style(projector)
-    measured = [
-        {**row, "label": labels[row["scheme"]]} for row in table.records() if row["error"] is not None
+    measured, hits, model_rows = _error_rows(table, labels)
+    best_rows = _best_rows(table, labels, style, h_decreasing)
+    measured_errors = [row["error"] for row in measured]
+    y_low = table.floor / 2 if hits else min(measured_errors, default=1e-16) / 3
+    y_high = max(measured_errors, default=1.0) * 3
+    h_scale = {"type": "log", "reverse": h_decreasing, "nice": False}
+    h_scale["domain"] = [float(table.h.min()), float(table.h.max())]
+    x = channel("h:Q", title=labels["h"], scale=h_scale, axis=axis(style, format="~e", tickCount=8))
+    y_scale = {"type": "log", "domain": [y_low, y_high], "nice": False}
+    y = channel("error:Q", title=labels["error"], scale=y_scale, axis=axis(style, format="~e"))
+    color, dash = _error_legend(labels, style)
+    tooltip = [channel("label:N", title=" "), channel("h:Q", format=".3e"), channel("error:Q", format=".3e")]
+    shared = {"x": x, "y": y, "color": color}
+    lined = shared | {"strokeDash": dash}
+
+    datasets = Datasets()
+    layers = [
+        view(
+            datasets.add(measured),
+            mark("line", strokeWidth=style.stroke_width, clip=True, point={"size": style.point_size / 3}),
+            lined | {"detail": channel("scheme:N"), "tooltip": tooltip},
+        ),
+        view(
+            datasets.add(model_rows),
+            mark("line", strokeWidth=style.stroke_width * 0.75, clip=True),
+            lined | {"detail": channel("model:N"), "tooltip": tooltip},
+        ),
     ]
+    if hits:
+        hit_tooltip = [channel("label:N", title=labels["exact_hit"]), tooltip[1]]
+        hit_mark = mark("point", shape="triangle-down", filled=True, size=style.point_size, clip=True)
+        layers.append(view(datasets.add(hits), hit_mark, shared | {"tooltip": hit_tooltip}))
+    if best_rows:
+        diamond = mark("point", shape="diamond", filled=True, size=style.point_size * 2.5)
+        diamond |= {"stroke": BLACK, "opacity": 1}
+        best_tooltip = [channel("text:N", title=" "), *tooltip]
+        layers.append(view(datasets.add(best_rows), diamond, shared | {"tooltip": best_tooltip}))
+        for row in best_rows:  # one layer each: the labels sit above or below their diamonds
+            label = mark("text", fontSize=style.legend_size, fontWeight="bold")
+            label |= {"dy": row["dy"], "align": row["align"]}
+            layers.append(view(datasets.add([row]), label, shared | {"text": channel("text:N")}))
+    return top_level(layer(layers, width=width, height=style.height), datasets)
+
+
+def _error_rows(table: ErrorTable, labels: Mapping[str, str]) -> tuple[list[dict], list[dict], list[dict]]:
+    """The measured errors (exact hits left out), the exact hits (at the floor), the models where positive."""
+    records = table.records()
+    measured = [{**row, "label": labels[row["scheme"]]} for row in records if row["error"] is not None]
     hits = [
-        {**row, "label": labels[row["scheme"]], "error": table.floor}
-        for row in table.records()
-        if row["exact_hit"]
+        {**row, "label": labels[row["scheme"]], "error": table.floor} for row in records if row["exact_hit"]
     ]
-    model_rows = [
+    models = [
         {"model": name, "label": labels[name], "h": float(h), "error": float(value)}
         for name, values in table.models.items()
         for h, value in zip(table.h, values, strict=True)
         if math.isfinite(value) and value > 0
     ]
+    return measured, hits, models
+
+
+def _best_rows(table: ErrorTable, labels: Mapping[str, str], style: PlotStyle, h_decreasing: bool) -> list:
+    """One row per scheme with a best h: where its diamond and its label go."""
     best = best_h(table)
-    best_rows = []
+    rows = []
     for offset, scheme in zip((-14, 18, -14), SCHEMES, strict=True):
         error = table.error[scheme][table.h == best[scheme]]
         if math.isfinite(best[scheme]) and error.size:
-            best_rows.append(
+            rows.append(
                 {
                     "scheme": scheme,
                     "label": labels[scheme],
@@ -357,76 +407,20 @@ def error_chart(
                     "align": _edge_align(best[scheme], table.h, h_decreasing),
                 }
             )
+    return rows
 
-    measured_errors = [row["error"] for row in measured]
-    y_low = table.floor / 2 if hits else min(measured_errors, default=1e-16) / 3
-    y_high = max(measured_errors, default=1.0) * 3
-    h_domain = [float(table.h.min()), float(table.h.max())]
+
+def _error_legend(labels: Mapping[str, str], style: PlotStyle) -> tuple[dict, dict]:
+    """The colour and dash channels of the error chart, one legend entry per scheme and model."""
     series = [labels[s] for s in SCHEMES] + [labels[m] for m in MODEL_COLORS]
-    color_scale = alt.Scale(
-        domain=series, range=[SCHEME_COLORS[s] for s in SCHEMES] + list(MODEL_COLORS.values())
-    )
-    dash_scale = alt.Scale(
-        domain=series,
-        range=[[1, 0]] * len(SCHEMES)
-        + [[length * style.dash_scale for length in MODEL_DASHES[m]] for m in MODEL_COLORS],
-    )
-    x = alt.X(
-        "h:Q",
-        title=labels["h"],
-        scale=alt.Scale(type="log", reverse=h_decreasing, nice=False, domain=h_domain),
-        axis=_axis(style, format="~e", tickCount=8),
-    )
-    y = alt.Y(
-        "error:Q",
-        title=labels["error"],
-        scale=alt.Scale(type="log", domain=[y_low, y_high], nice=False),
-        axis=_axis(style, format="~e"),
-    )
-    legend = _legend(style, orient="bottom", columns=2)
-    color = alt.Color("label:N", scale=color_scale, legend=legend)
-    dash = alt.StrokeDash("label:N", scale=dash_scale, legend=legend)
-    tooltip = [
-        alt.Tooltip("label:N", title=" "),
-        alt.Tooltip("h:Q", format=".3e"),
-        alt.Tooltip("error:Q", format=".3e"),
+    colors = [SCHEME_COLORS[s] for s in SCHEMES] + list(MODEL_COLORS.values())
+    dashes = [[1, 0]] * len(SCHEMES) + [
+        [length * style.dash_scale for length in MODEL_DASHES[m]] for m in MODEL_COLORS
     ]
-
-    lines = (
-        alt.Chart(alt.InlineData(values=measured))
-        .mark_line(
-            strokeWidth=style.stroke_width, clip=True, point=alt.OverlayMarkDef(size=style.point_size / 3)
-        )
-        .encode(x, y, color=color, strokeDash=dash, detail="scheme:N", tooltip=tooltip)
-    )
-    models = (
-        alt.Chart(alt.InlineData(values=model_rows))
-        .mark_line(strokeWidth=style.stroke_width * 0.75, clip=True)
-        .encode(x, y, color=color, strokeDash=dash, detail="model:N", tooltip=tooltip)
-    )
-    layers = [lines, models]
-    if hits:
-        layers.append(
-            alt.Chart(alt.InlineData(values=hits))
-            .mark_point(shape="triangle-down", filled=True, size=style.point_size, clip=True)
-            .encode(
-                x, y, color=color, tooltip=[alt.Tooltip("label:N", title=labels["exact_hit"]), tooltip[1]]
-            )
-        )
-    if best_rows:
-        best_data = alt.InlineData(values=best_rows)
-        layers.append(
-            alt.Chart(best_data)
-            .mark_point(shape="diamond", filled=True, size=style.point_size * 2.5, stroke=BLACK, opacity=1)
-            .encode(x, y, color=color, tooltip=[alt.Tooltip("text:N", title=" "), *tooltip])
-        )
-        for row in best_rows:  # one layer each: the labels sit above or below their diamonds
-            layers.append(
-                alt.Chart(alt.InlineData(values=[row]))
-                .mark_text(fontSize=style.legend_size, fontWeight="bold", dy=row["dy"], align=row["align"])
-                .encode(x, y, text="text:N", color=color)
-            )
-    return alt.layer(*layers).properties(width=width, height=style.height)
+    legend = stroke_legend(style, orient="bottom", columns=2)
+    color = channel("label:N", scale={"domain": series, "range": colors}, legend=legend)
+    dash = channel("label:N", scale={"domain": series, "range": dashes}, legend=legend)
+    return color, dash
 
 
 def _edge_align(h: float, hs: np.ndarray, h_decreasing: bool) -> str:
@@ -438,10 +432,11 @@ def _edge_align(h: float, hs: np.ndarray, h_decreasing: bool) -> str:
     return "left" if position < 0.15 else "right" if position > 0.85 else "center"
 
 
-def spec_size(chart: alt.TopLevelMixin) -> int:
-    """Bytes of the chart's JSON, as sent to the browser (to keep it small).
+def spec_size(chart) -> int:
+    """Bytes of the chart's JSON (``chart`` a spec or anything with ``to_dict()``), as sent to the browser.
 
-    >>> spec_size(alt.Chart(alt.InlineData(values=[{"a": 1}])).mark_point()) < 1000
-    True
+    >>> spec_size({"mark": "point", "data": {"values": [{"a": 1}]}})
+    44
     """
-    return len(json.dumps(chart.to_dict(), separators=(",", ":")).encode())
+    spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
+    return len(json.dumps(spec, separators=(",", ":")).encode())
