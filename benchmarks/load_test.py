@@ -720,7 +720,9 @@ async def run_sessions(args: argparse.Namespace, base_url: str, sampler: MemoryS
         server_cpu, main_cpu = tree_cpu_seconds(sampler.root_pid), cpu_seconds(sampler.root_pid)
         client_cpu = sum(os.times()[:2])
         deadline = time.monotonic() + args.duration
+        profiler = start_profiler(args.py_spy, sampler.root_pid, args.duration)
         await asyncio.gather(*(reader.play_until(deadline) for reader in readers))
+        finish_profiler(profiler)
         measured.server_cpu_s = tree_cpu_seconds(sampler.root_pid) - server_cpu
         measured.main_cpu_s = cpu_seconds(sampler.root_pid) - main_cpu
         measured.client_cpu_s = sum(os.times()[:2]) - client_cpu
@@ -730,6 +732,23 @@ async def run_sessions(args: argparse.Namespace, base_url: str, sampler: MemoryS
     finally:
         await asyncio.gather(*(reader.close() for reader in readers), return_exceptions=True)
     return measured
+
+
+def start_profiler(output: Path | None, pid: int, seconds: float) -> subprocess.Popen | None:
+    """py-spy sampling the Streamlit process during the load while it holds the GIL (its CPU, not its
+    waits), into ``output`` in py-spy's raw format (a stack and its count per line; flamegraph tools read
+    it). py-spy is on PyPI, not a requirement."""
+    if output is None:
+        return None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    command = ["py-spy", "record", "--pid", str(pid), "--duration", str(math.ceil(seconds))]
+    command += ["--rate", "100", "--gil", "--format", "raw", "--output", str(output)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+def finish_profiler(profiler: subprocess.Popen | None) -> None:
+    if profiler is not None:
+        profiler.wait(timeout=60)
 
 
 async def settled_memory(sampler: MemorySampler) -> float:
@@ -913,6 +932,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="random seed of the readers' choices")
     parser.add_argument("--memory-limit-mb", type=float, default=MEMORY_LIMIT_MB)
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument(
+        "--py-spy",
+        type=Path,
+        metavar="PATH",
+        help="profile the server during the load with py-spy (pip install py-spy), raw stacks to PATH",
+    )
     parser.add_argument(
         "--app-root",
         type=Path,

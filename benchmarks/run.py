@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/run.py                 # every page, en and zh, 20 warm reruns each
     .venv/bin/python benchmarks/run.py --runs 50 --pages home --langs en --json benchmarks/results/now.json
+    .venv/bin/python benchmarks/run.py --cold          # each page as the first after a server start
 
 Not a test: numbers depend on the machine. benchmarks/README.md gives the targets.
 """
@@ -27,6 +28,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # Targets from the issues (milliseconds).
 TARGET_RERUN_MS = 50  # rerun with nothing new
 TARGET_NEW_FUNCTION_MS = 400  # a new function, cache miss
+TARGET_COLD_MS = 1000  # a page's first run after a server start
 
 PARSE_INPUTS = [
     "3x^2 - 4x",
@@ -121,6 +123,60 @@ def bench_pages(page_keys: list[str] | None, langs: list[str], runs: int, new_fu
     share_script_cache()
     specs = [p for p in PAGES if page_keys is None or p.key in page_keys]
     return [bench_page(spec, lang, runs, new_functions) for spec in specs for lang in langs]
+
+
+def cold_first_run(page_key: str, lang: str) -> dict:
+    """The first run of one page in a new process: what the first reader after a server start waits for,
+    opening a link to that page. Streamlit is imported before the clock starts (a server has it loaded);
+    the app's own imports, the sandbox's start and the page's first computations are inside."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.navigation import PAGES
+
+    spec = next(p for p in PAGES if p.key == page_key)
+    at = AppTest.from_file(str(ENTRY), default_timeout=120)
+    at.query_params["lang"] = lang
+    if spec.url_path:
+        at.switch_page(spec.script)  # a deep link: this page is the first run
+    row = {"page": page_key, "lang": lang, "first_ms": ms(timed(at.run))}
+    if at.exception:
+        row["error"] = "; ".join(str(e.value) for e in at.exception)[:200]
+    return row
+
+
+def bench_cold(page_keys: list[str] | None, langs: list[str]) -> list[dict]:
+    """:func:`cold_first_run` of every page and language, each in a process of its own."""
+    import subprocess
+
+    from ui.navigation import PAGES
+
+    rows = []
+    for spec in (p for p in PAGES if page_keys is None or p.key in page_keys):
+        for lang in langs:
+            child = subprocess.run(
+                [sys.executable, __file__, "--cold-child", spec.key, lang],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                cwd=ROOT,
+            )
+            last_line = (child.stdout.strip().splitlines() or ["{}"])[-1]
+            try:
+                rows.append(json.loads(last_line))
+            except json.JSONDecodeError:
+                rows.append({"page": spec.key, "lang": lang, "first_ms": None, "error": child.stderr[-200:]})
+    return rows
+
+
+def cold_markdown(rows: list[dict]) -> str:
+    out = [
+        f"| page | lang | first run after a server start (ms) | ≤ {TARGET_COLD_MS} ms |",
+        "|---|---|---:|---|",
+    ]
+    for row in rows:
+        note = f"ERROR: {row['error']}" if "error" in row else verdict(row["first_ms"], TARGET_COLD_MS)
+        out.append(f"| {row['page']} | {row['lang']} | {row['first_ms']} | {note} |")
+    return "\n".join(out)
 
 
 # --- sandbox ------------------------------------------------------------------------------------------------
@@ -225,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parse-seconds", type=float, default=2.0)
     ap.add_argument("--skip-pages", action="store_true", help="engine numbers only")
     ap.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    ap.add_argument("--cold", action="store_true", help="only each page's first run after a server start")
+    ap.add_argument("--cold-child", nargs=2, metavar=("PAGE", "LANG"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     os.chdir(ROOT)
@@ -233,6 +291,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         lambda record: "missing ScriptRunContext" not in record.getMessage()
     )
+    page_keys = args.pages.split(",") if args.pages else None
+    if args.cold_child:
+        print(json.dumps(cold_first_run(*args.cold_child)))
+        return 0
+    if args.cold:
+        rows = bench_cold(page_keys, args.langs)
+        print(cold_markdown(rows))
+        return 1 if any("error" in row for row in rows) else 0
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "runs": args.runs,
@@ -240,7 +306,6 @@ def main(argv: list[str] | None = None) -> int:
         "sandbox": bench_sandbox(args.runs),
         "parser": bench_parser(args.parse_seconds),
     }
-    page_keys = args.pages.split(",") if args.pages else None
     result["pages"] = (
         [] if args.skip_pages else bench_pages(page_keys, args.langs, args.runs, args.new_functions)
     )
