@@ -51,7 +51,7 @@ def main() -> None:
     page = st.navigation(build_navigation(), position=navigation_position())
     share_slot = st.container(horizontal=True, horizontal_alignment="right")
     page.run()
-    with share_slot:  # filled after the page has run, so the link has everything it put in the URL
+    with share_slot:  # Copy link, at the top right; it makes the link when pressed (ui/share.py)
         share_control(page.url_path)
 
 

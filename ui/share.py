@@ -1,9 +1,16 @@
 """The copy-link control: the link to exactly what is on screen, ready to copy or to scan.
 
 Every page keeps its state in the URL, so the link is the page's address plus the current query string.
-The popover computes it when opened (a rerun then, so a change made inside a fragment is in it too), and
-shows it in st.code, whose copy button is Streamlit's own, and as a QR code that students can scan from
-the projector screen.
+"Copy link" is a button in a fragment that opens a dialog: pressing it reruns that fragment alone (not the
+page), which reads the address as the browser has it then, so a change made inside another fragment is in
+the link too. The dialog shows the link in st.code, whose copy button is Streamlit's own, and as a QR code
+that students can scan from the projector screen.
+
+Why not a popover that computes the link when opened (``on_change="rerun"``): such a popover reports being
+closed as well, and it closes on any click outside it. Every close, a drag on a chart's slider included, ran
+the whole page again; a click on another page in the navigation while it was open sent two runs, and the
+second, for the old page, won. A dialog closes in the browser without a run, and while it is open nothing
+else on the page can be clicked.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import streamlit as st
 
 from ui.i18n import t
 
-POPOVER_KEY = "share_link"
+BUTTON_KEY = "share_link"
 QR_PIXELS_PER_MODULE = 6
 
 
@@ -39,17 +46,19 @@ def current_link(url_path: str) -> str:
     return page_link(st.context.url, url_path, params)
 
 
+@st.fragment
 def share_control(url_path: str) -> None:
-    """A "Copy link" popover with the current page's link; it does its work only while open."""
-    popover = st.popover(
-        t("share.label"), icon=":material/link:", key=POPOVER_KEY, on_change="rerun", help=t("share.help")
-    )
-    with popover:
-        if popover.open:
-            st.markdown(t("share.body"))
-            link = current_link(url_path)
-            st.code(link, language=None, wrap_lines=True)
-            st.image(qr_png(link), caption=t("share.qr_caption"), width="content", alt=t("share.qr_alt"))
+    """The "Copy link" button; pressing it opens the dialog with the link (a run of this fragment only)."""
+    if st.button(t("share.label"), icon=":material/link:", key=BUTTON_KEY, help=t("share.help")):
+        st.dialog(t("share.label"), icon=":material/link:")(link_dialog)(url_path)
+
+
+def link_dialog(url_path: str) -> None:
+    """What the dialog shows: the link, ready to copy, and its QR code."""
+    st.markdown(t("share.body"))
+    link = current_link(url_path)
+    st.code(link, language=None, wrap_lines=True)
+    st.image(qr_png(link), caption=t("share.qr_caption"), width="content", alt=t("share.qr_alt"))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

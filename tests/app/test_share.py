@@ -13,7 +13,7 @@ from tests.app.landing import make_landing_page
 from tests.app.test_app import assert_no_exception, run_app
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
-from ui.share import POPOVER_KEY, qr_png
+from ui.share import BUTTON_KEY, qr_png
 
 APP_URL = "http://classroom.example:8501"
 
@@ -22,9 +22,8 @@ def links_shown(at) -> list[str]:
     return [code.value for code in at.get("code") if code.value.startswith(("http", "/"))]
 
 
-def open_link_popover(at):
-    at.session_state[POPOVER_KEY] = True
-    at.run()
+def open_link_dialog(at):
+    at.button(key=BUTTON_KEY).click().run()
     assert_no_exception(at)
     links = links_shown(at)
     assert len(links) == 1, links
@@ -37,9 +36,8 @@ def open_link_popover(at):
 def test_every_page_has_the_control_in_its_language(spec, language):
     at = run_app(spec, lang=language)
     assert_no_exception(at)
-    labels = [popover.proto.popover.label for popover in at.get("popover")]
-    assert translate(language, "share.label") in labels
-    assert not links_shown(at), "the link is computed only when the popover is opened"
+    assert at.button(key=BUTTON_KEY).label == translate(language, "share.label")
+    assert not links_shown(at), "the link is computed only when the button is pressed"
 
 
 @pytest.mark.parametrize(
@@ -54,7 +52,7 @@ def test_the_link_holds_every_setting_of_the_page(monkeypatch, page_key, params)
     spec = next(spec for spec in PAGES if spec.key == page_key)
     make_landing_page(monkeypatch, spec)
     at = run_app(None, context={"url": APP_URL}, **params)
-    link = open_link_popover(at)
+    link = open_link_dialog(at)
     parts = urlsplit(link)
     assert f"{parts.scheme}://{parts.netloc}" == APP_URL
     query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
@@ -64,7 +62,7 @@ def test_the_link_holds_every_setting_of_the_page(monkeypatch, page_key, params)
 
 def test_without_the_app_url_the_link_is_relative_to_the_page():
     at = run_app(next(spec for spec in PAGES if spec.key == "limits"), lang="en")
-    link = open_link_popover(at)
+    link = open_link_dialog(at)
     assert link.startswith("/limits?") and "lang=en" in link
 
 

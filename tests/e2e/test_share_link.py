@@ -21,7 +21,7 @@ def test_the_link_has_the_function_the_reader_typed(page, page_errors, app_serve
     wait_for_query(page, "f", "cos(x)")
     wait_for_app_run(page)
     page.get_by_role("button", name=translate("zh", "share.label")).click()
-    link = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    link = page.locator('[data-testid="stDialog"] [data-testid="stCode"]')
     link.wait_for()
     query = parse_qs(urlsplit(link.inner_text().strip()).query)
     assert query["f"] == ["cos(x)"] and query["lang"] == ["zh"] and query["present"] == ["1"]
