@@ -13,8 +13,6 @@ POLYGON_LIMIT = (
 
 
 def inputs():
-    st.latex(DERIVATIVE_AS_LIMIT)
-    st.markdown(t("limits.definition"))
     view.examples()
     left, middle, right = st.columns([3, 1, 2])
     with left:
@@ -76,13 +74,22 @@ def exhaustion() -> None:
     st.markdown(t("limits.link_back_body"))
 
 
+@st.fragment
+def the_readers_function() -> None:
+    """Everything about f at x0. A fragment: a new f, x0 or h reruns this part alone, not the polygon below
+    (every place that shows a revealed answer of predict mode is in here too)."""
+    expr, x0, rows = inputs()
+    analysis = view.analyse(expr, x0) if expr is not None else None
+    if analysis is not None:
+        numerical_limit(analysis, rows)
+        secant_to_tangent(analysis)
+        floating_point_truth(analysis)
+        one_sided(analysis)
+
+
 st.title(t("limits.title"))
 st.markdown(t("limits.intro"))
-expr, x0, rows = inputs()
-analysis = view.analyse(expr, x0) if expr is not None else None
-if analysis is not None:
-    numerical_limit(analysis, rows)
-    secant_to_tangent(analysis)
-    floating_point_truth(analysis)
-    one_sided(analysis)
+st.latex(DERIVATIVE_AS_LIMIT)
+st.markdown(t("limits.definition"))
+the_readers_function()
 exhaustion()

@@ -40,7 +40,10 @@ def reference_cards() -> None:
     view.rule_cards(view.COMBINING_RULES, "combining", per_row=3)
 
 
+@st.fragment
 def explorer() -> None:
+    """Any function and point. A fragment: a new f, x0 or f″ switch reruns this part alone, not the D2L
+    example and the cards above (a card's button reruns the page, this part included)."""
     st.header(t("rules.explorer_title"))
     st.markdown(t("rules.explorer_intro"))
     left, middle, right = st.columns([3, 1, 1], vertical_alignment="top")

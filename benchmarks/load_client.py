@@ -101,11 +101,14 @@ def rerun_message(
     widgets: dict[str, WidgetValue],
     cached_hashes: list[str],
     context: ContextInfo,
+    fragment_id: str = "",
 ) -> BackMsg:
-    """The BackMsg that starts a run: what the browser sends on load, on a page change and on every input."""
+    """The BackMsg that starts a run: what the browser sends on load, on a page change and on every input
+    (with the fragment's id when the widget is inside an st.fragment: then only the fragment runs)."""
     message = BackMsg()
     state = message.rerun_script
     state.query_string = query_string
+    state.fragment_id = fragment_id
     state.page_name = page_name
     state.page_script_hash = page_script_hash
     state.widget_states.SetInParent()
@@ -183,6 +186,7 @@ class AppSession:
         self.page = ""  # URL path of the page shown ("" is home)
         self.page_hashes: dict[str, str] = {}  # URL path -> page_script_hash, from the navigation message
         self.widget_ids: dict[str, str] = {}  # user key -> widget id on the page shown
+        self.widget_fragments: dict[str, str] = {}  # user key -> id of the st.fragment the widget is in
         self.widget_values: dict[str, WidgetValue] = {}  # what this reader changed on the page shown
         self._cache: OrderedDict[str, ForwardMsg] = OrderedDict()
         self._socket = None
@@ -218,7 +222,9 @@ class AppSession:
         self.page = url_path
         self.query_string = with_params("", {"lang": self.language} | params)
         self.widget_values = dict(params) if same_page else {}
-        outcome = await self._run(page_name=url_path, page_script_hash=self.page_hashes.get(url_path, ""))
+        fragments = {self.widget_fragments.get(key, "") for key in params} if same_page else {""}
+        fragment = fragments.pop() if len(fragments) == 1 else ""
+        outcome = await self._run(url_path, self.page_hashes.get(url_path, ""), fragment)
         outcome.new_tab = not same_page
         return outcome
 
@@ -228,9 +234,10 @@ class AppSession:
             raise KeyError(f"no widget {key!r} on page {self.page!r}: {sorted(self.widget_ids)}")
         self.widget_values[key] = value
         self.query_string = with_params(self.query_string, {key: value})
-        return await self._run(page_name=self.page, page_script_hash=self.page_hashes.get(self.page, ""))
+        fragment = self.widget_fragments.get(key, "")
+        return await self._run(self.page, self.page_hashes.get(self.page, ""), fragment)
 
-    async def _run(self, page_name: str, page_script_hash: str) -> RunOutcome:
+    async def _run(self, page_name: str, page_script_hash: str, fragment_id: str = "") -> RunOutcome:
         widgets = {self.widget_ids[key]: value for key, value in self.widget_values.items()}
         url = f"{self.base_url}/{page_name}?{self.query_string}"
         message = rerun_message(
@@ -240,9 +247,11 @@ class AppSession:
             widgets,
             list(self._cache),
             context_info(self.language, url),
+            fragment_id,
         )
         outcome = RunOutcome()
-        self.widget_ids = {}
+        if not fragment_id:  # a fragment's run redraws the fragment alone: the other widgets stay
+            self.widget_ids, self.widget_fragments = {}, {}
         start = time.perf_counter()
         await self._socket.send(message.SerializeToString())
         await asyncio.wait_for(self._receive_until_finished(outcome), self.timeout)
@@ -282,7 +291,7 @@ class AppSession:
         """Take in one message; True when it ends the run."""
         kind = message.WhichOneof("type")
         if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-            self._take_element(message.delta.new_element, outcome)
+            self._take_element(message.delta.new_element, outcome, message.delta.fragment_id)
         elif kind == "navigation":
             self.page_hashes = {
                 page.url_pathname: page.page_script_hash for page in message.navigation.app_pages
@@ -298,10 +307,11 @@ class AppSession:
             return True
         return False
 
-    def _take_element(self, element, outcome: RunOutcome) -> None:
+    def _take_element(self, element, outcome: RunOutcome, fragment_id: str = "") -> None:
         outcome.add_element(element)
         kind = element.WhichOneof("type")
         widget_id = getattr(getattr(element, kind), "id", "") if kind else ""
         key = widget_key(widget_id) if isinstance(widget_id, str) else None
         if key is not None:
             self.widget_ids[key] = widget_id
+            self.widget_fragments[key] = fragment_id

@@ -50,7 +50,8 @@ def ask(question: str, inputs: Iterable, prompt: str) -> bool:
 
     ``prompt`` is the catalogue's text filled with numbers (never text a reader typed: it is Markdown).
     Call it once per question and run (the button's key is the question's id); other places that would give
-    the answer away call :func:`is_shown`. Not from inside a fragment: revealing reruns the whole page.
+    the answer away call :func:`is_shown`. Inside a fragment, revealing reruns that fragment alone: every
+    place that shows the same answer must then be inside it too.
     """
     key = answer_key(question, inputs)
     if is_shown(question, inputs):
