@@ -13,6 +13,20 @@ from calc_core.sampling import SampledCurve
 from calc_core.sandbox import run_task
 
 
+def _expression_task(task: str, expr, variables: tuple[str, ...], *args):
+    """``run_task(task, text, variables, *args)`` for the expression's text, once the expression alone has
+    been evaluated in the sandbox (a cached task of its own).
+
+    Some tiny inputs take SymPy minutes just to evaluate: ``sin(3 + exp(exp(exp(3))))`` asks mpmath for π to
+    hundreds of millions of digits. Every task evaluates its expression first, so each would run into the
+    time limit again and cost a killed worker; with the shared check, an expression costs its time limit
+    once, whatever the tasks and pages that ask.
+    """
+    text, variables = format_expression(expr), tuple(variables)
+    run_task("evaluate", text, variables)
+    return run_task(task, text, variables, *args)
+
+
 def describe_expression(expr, variables: tuple[str, ...]) -> dict:
     """LaTeX of the expression as typed and evaluated, and the variables it really depends on.
 
@@ -20,7 +34,7 @@ def describe_expression(expr, variables: tuple[str, ...]) -> dict:
     >>> describe_expression(parse_expression("x*x"), ("x",))["latex_evaluated"]
     'x^{2}'
     """
-    return run_task("describe", format_expression(expr), tuple(variables))
+    return _expression_task("describe", expr, variables)
 
 
 def derivative_steps_of(expr, variables: tuple[str, ...], var: str) -> dict:
@@ -30,7 +44,7 @@ def derivative_steps_of(expr, variables: tuple[str, ...], var: str) -> dict:
     >>> derivative_steps_of(parse_expression("x*sin(x)"), ("x",), "x")["rule"]
     'product'
     """
-    return run_task("steps", format_expression(expr), tuple(variables), var)
+    return _expression_task("steps", expr, variables, var)
 
 
 def differentiate_expression(expr, variables: tuple[str, ...], var: str) -> dict:
@@ -40,7 +54,7 @@ def differentiate_expression(expr, variables: tuple[str, ...], var: str) -> dict
     >>> differentiate_expression(parse_expression("3x^2 - 4x"), ("x",), "x")["latex"]
     '6 x - 4'
     """
-    return run_task("diff", format_expression(expr), tuple(variables), var)
+    return _expression_task("diff", expr, variables, var)
 
 
 def sample_expression(
@@ -58,9 +72,7 @@ def sample_expression(
     >>> sample_expression(parse_expression("1/x"), ("x",), "x", -1, 1, 3).segment.tolist()
     [0, -1, 1]
     """
-    data = run_task(
-        "sample", format_expression(expr), tuple(variables), var, float(x_min), float(x_max), n, fixed
-    )
+    data = _expression_task("sample", expr, variables, var, float(x_min), float(x_max), n, fixed)
     return SampledCurve.from_dict(data)
 
 
@@ -73,7 +85,7 @@ def derivative_limit(expr, variables: tuple[str, ...], var: str, x0: float) -> d
     >>> derivative_limit(parse_expression("abs(x)"), ("x",), "x", 0)["verdict"]
     'one_sided_differ'
     """
-    return run_task("derivative_limit", format_expression(expr), tuple(variables), var, float(x0))
+    return _expression_task("derivative_limit", expr, variables, var, float(x0))
 
 
 def limit_tables(expr, variables: tuple[str, ...], var: str, x0: float, exact: float | None = None) -> dict:
@@ -90,7 +102,7 @@ def limit_tables(expr, variables: tuple[str, ...], var: str, x0: float, exact: f
     (True, 'differentiable')
     """
     exact = None if exact is None or not math.isfinite(exact) else float(exact)
-    return run_task("limit_tables", format_expression(expr), tuple(variables), var, float(x0), exact)
+    return _expression_task("limit_tables", expr, variables, var, float(x0), exact)
 
 
 def error_table_of(data: dict):
@@ -158,10 +170,10 @@ def tangent_data(
     >>> data["df"]["y"], data["point"]["slope"]
     ([-4.0, 2.0, 8.0], 2.0)
     """
-    return run_task(
+    return _expression_task(
         "tangent_data",
-        format_expression(expr),
-        tuple(variables),
+        expr,
+        variables,
         var,
         float(x_min),
         float(x_max),
@@ -178,7 +190,7 @@ def tangent_line(expr, variables: tuple[str, ...], var: str, x0: float) -> dict:
     >>> tangent_line(parse_expression("3x^2 - 4x"), ("x",), "x", 1.0)["line_latex"]
     '2 x - 3'
     """
-    return run_task("tangent_line", format_expression(expr), tuple(variables), var, float(x0))
+    return _expression_task("tangent_line", expr, variables, var, float(x0))
 
 
 # --- Functions of several variables: the partials and gradient pages -----------------------------------
@@ -196,7 +208,7 @@ def partial_derivatives(
     (['x_{2}', 'x_{1}'], [3.0, 2.0])
     """
     point = tuple(float(v) for v in point)
-    return run_task("partials", format_expression(expr), tuple(variables), point, bool(with_steps))
+    return _expression_task("partials", expr, variables, point, bool(with_steps))
 
 
 def gradient_field(expr, variables: tuple[str, ...], window: tuple[float, ...], n: int):
@@ -211,9 +223,7 @@ def gradient_field(expr, variables: tuple[str, ...], window: tuple[float, ...], 
     from calc_core.multivariate import Grid
 
     window = tuple(float(v) for v in window)
-    return Grid.from_dict(
-        run_task("gradient_field", format_expression(expr), tuple(variables), window, int(n))
-    )
+    return Grid.from_dict(_expression_task("gradient_field", expr, variables, window, int(n)))
 
 
 def descent_path(
@@ -229,9 +239,7 @@ def descent_path(
     from calc_core.multivariate import DescentPath
 
     start = tuple(float(v) for v in start)
-    data = run_task(
-        "descent_path", format_expression(expr), tuple(variables), start, float(learning_rate), int(steps)
-    )
+    data = _expression_task("descent_path", expr, variables, start, float(learning_rate), int(steps))
     return DescentPath.from_dict(data)
 
 
@@ -291,7 +299,7 @@ def computational_graph_of(expr, variables: tuple[str, ...], point: dict[str, fl
     (6.0, 2)
     """
     at = tuple((name, float(point[name])) for name in variables if name in point)
-    return run_task("computational_graph", format_expression(expr), tuple(variables), at)
+    return _expression_task("computational_graph", expr, variables, at)
 
 
 def graph_partials_of(expr, variables: tuple[str, ...], point: dict[str, float]) -> list:
@@ -302,7 +310,7 @@ def graph_partials_of(expr, variables: tuple[str, ...], point: dict[str, float])
     [{'variable': 'x', 'latex': '2 x', 'value': 6.0}]
     """
     at = tuple((name, float(point[name])) for name in variables if name in point)
-    return run_task("graph_partials", format_expression(expr), tuple(variables), at)
+    return _expression_task("graph_partials", expr, variables, at)
 
 
 def check_answer(

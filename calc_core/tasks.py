@@ -47,6 +47,17 @@ def describe(text: str, variables: tuple[str, ...]) -> dict:
     }
 
 
+def evaluate(text: str, variables: tuple[str, ...]) -> dict:
+    """Parse and evaluate the expression, nothing more: the check that ``calc_core.service`` runs once per
+    expression before its other tasks, so an expression too slow to evaluate costs one time limit.
+
+    >>> evaluate("x - x + y", ("x", "y"))
+    {'free_variables': ['y']}
+    """
+    value = evaluated(parse_expression(text, variables))
+    return {"free_variables": sorted(str(symbol) for symbol in value.free_symbols)}
+
+
 def differentiate(text: str, variables: tuple[str, ...], var: str) -> dict:
     """The derivative of the evaluated expression with respect to ``var``.
 
@@ -567,6 +578,7 @@ def practice_set(seed: int, rule: str, level: int, count: int) -> list[dict]:
 TASKS = {
     "steps": steps,
     "describe": describe,
+    "evaluate": evaluate,
     "diff": differentiate,
     "simplify": simplify,
     "sample": sample,

@@ -420,3 +420,27 @@ def test_a_reimported_sandbox_replaces_the_old_process_wide_pool(monkeypatch):
         assert all(process_status(pid) == {} for pid in old_pids)
     finally:
         reimported.shutdown()
+
+
+def test_an_expression_too_slow_to_evaluate_costs_one_time_limit_for_every_task(pool, monkeypatch):
+    from calc_core import service
+    from calc_core.parser import parse_expression
+
+    monkeypatch.setattr(service, "run_task", pool.run_task)
+    pool.cache.clear()
+    slow = parse_expression(SLOW_EVALUATION[1], ("x",))
+    asks = [
+        lambda: service.describe_expression(slow, ("x",)),
+        lambda: service.tangent_line(slow, ("x",), "x", 1.0),
+        lambda: service.derivative_limit(slow, ("x",), "x", 0.5),
+        lambda: service.sample_expression(slow, ("x",), "x", -1, 1, 5),
+    ]
+    for ask in asks:
+        with pytest.raises(ExpressionError) as caught:
+            ask()
+        assert caught.value.code == "timeout"
+    stats = pool.cache.stats()
+    assert stats.misses == 1  # the shared evaluation; no task reached a worker after it
+    assert stats.hits == len(asks) - 1
+    # An ordinary expression passes the check and gets its answer.
+    assert service.tangent_line(parse_expression("x^2"), ("x",), "x", 1.0)["line_latex"] == "2 x - 1"
