@@ -256,6 +256,8 @@ class AppSession:
         await self._socket.send(message.SerializeToString())
         await asyncio.wait_for(self._receive_until_finished(outcome), self.timeout)
         outcome.seconds = time.perf_counter() - start
+        if fragment_id and not outcome.page_script_hash:  # a fragment runs within the page shown
+            outcome.page_script_hash = page_script_hash
         return outcome
 
     async def _receive_until_finished(self, outcome: RunOutcome) -> None:

@@ -311,3 +311,21 @@ def test_a_download_buttons_session_file_id_does_not_change_the_content_digest()
     relabelled.download_button.label = "PNG"
     three.add_element(relabelled)
     assert one.content_digest == two.content_digest != three.content_digest
+
+
+def test_a_widget_inside_a_fragment_is_rerun_with_its_fragments_id():
+    session = AppSession("http://127.0.0.1:1", "en")
+    message = ForwardMsg()
+    message.delta.fragment_id = "fragment-1"
+    message.delta.new_element.text_input.id = "$$ID-14f4f697d62bf0191b9567fe98cc1786-f"
+    outside = ForwardMsg()
+    outside.delta.new_element.text_input.id = "$$ID-8bb4a5747bb8552ac2498977b09f6396-x0"
+    outcome = RunOutcome()
+    session._handle(message, outcome)
+    session._handle(outside, outcome)
+    assert session.widget_fragments == {"f": "fragment-1", "x0": ""}
+    rerun = rerun_message("lang=en", "limits", "", {}, [], load_client.context_info("en", "u"), "fragment-1")
+    assert rerun.rerun_script.fragment_id == "fragment-1"
+    assert (
+        rerun_message("", "", "", {}, [], load_client.context_info("en", "u")).rerun_script.fragment_id == ""
+    )
