@@ -27,6 +27,13 @@ def _expression_task(task: str, expr, variables: tuple[str, ...], *args):
     return run_task(task, text, variables, *args)
 
 
+def _check_evaluation(expr, variables: tuple[str, ...]) -> str:
+    """The expression's text, once its evaluation alone has passed (see :func:`_expression_task`)."""
+    text = format_expression(expr)
+    run_task("evaluate", text, tuple(variables))
+    return text
+
+
 def describe_expression(expr, variables: tuple[str, ...]) -> dict:
     """LaTeX of the expression as typed and evaluated, and the variables it really depends on.
 
@@ -253,7 +260,7 @@ def split_composite(expr, levels: int = 2) -> dict:
     >>> split_composite(parse_expression("exp(sin(x^2))"), 3)["parts"]
     ['exp(u)', 'sin(v)', 'x^2']
     """
-    return run_task("chain_split", format_expression(expr), int(levels))
+    return run_task("chain_split", _check_evaluation(expr, ("x",)), int(levels))
 
 
 def chain_of_composition(stages, x0: float) -> dict:
@@ -266,7 +273,7 @@ def chain_of_composition(stages, x0: float) -> dict:
     >>> chain_of_composition(stages, 0.0)["product"]
     2.0
     """
-    texts = tuple((format_expression(expr), str(var)) for expr, var in stages)
+    texts = tuple((_check_evaluation(expr, (str(var),)), str(var)) for expr, var in stages)
     return run_task("chain_one", texts, float(x0))
 
 
@@ -281,9 +288,9 @@ def chain_of_many(outer, outer_variables, inners, inner_variables, point) -> dic
     """
     return run_task(
         "chain_many",
-        format_expression(outer),
+        _check_evaluation(outer, outer_variables),
         tuple(outer_variables),
-        tuple(format_expression(inner) for inner in inners),
+        tuple(_check_evaluation(inner, inner_variables) for inner in inners),
         tuple(inner_variables),
         tuple(float(value) for value in point),
     )

@@ -434,13 +434,16 @@ def test_an_expression_too_slow_to_evaluate_costs_one_time_limit_for_every_task(
         lambda: service.tangent_line(slow, ("x",), "x", 1.0),
         lambda: service.derivative_limit(slow, ("x",), "x", 0.5),
         lambda: service.sample_expression(slow, ("x",), "x", -1, 1, 5),
+        lambda: service.split_composite(slow, 2),
+        lambda: service.chain_of_composition([(parse_expression("exp(u)", ("u",)), "u"), (slow, "x")], 1.0),
     ]
     for ask in asks:
         with pytest.raises(ExpressionError) as caught:
             ask()
         assert caught.value.code == "timeout"
     stats = pool.cache.stats()
-    assert stats.misses == 1  # the shared evaluation; no task reached a worker after it
+    # Two evaluations (the slow expression, once; exp(u), the chain's outer function) and no task after them
+    assert stats.misses == 2
     assert stats.hits == len(asks) - 1
     # An ordinary expression passes the check and gets its answer.
     assert service.tangent_line(parse_expression("x^2"), ("x",), "x", 1.0)["line_latex"] == "2 x - 1"
