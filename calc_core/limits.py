@@ -504,6 +504,10 @@ def exact_derivative_limit(expr, var, x0) -> dict:
         result.update(left=None, right=None, derivative=None)
         return result
     result["f_x0"] = {"latex": sympy.latex(f_x0), "value": float(f_x0)}
+    smooth = _derivative_where_analytic(f, symbol, point)
+    if smooth is not None:
+        result.update(left=smooth, right=smooth, derivative=smooth, verdict="differentiable")
+        return result
     h = sympy.Dummy("h", real=True)
     quotient = (f.subs(symbol, point + h) - f_x0) / h
     left_value = sympy.limit(quotient, h, 0, dir="-")
@@ -514,6 +518,92 @@ def exact_derivative_limit(expr, var, x0) -> dict:
     if result["verdict"] == "differentiable":
         result["derivative"] = right
     return result
+
+
+# Functions that are real-analytic wherever they are real and finite, with the arguments they need there.
+_ANALYTIC_FUNCTIONS = {
+    "exp": "any",
+    "sin": "any",
+    "cos": "any",
+    "sinh": "any",
+    "cosh": "any",
+    "tanh": "any",
+    "sech": "any",
+    "atan": "any",
+    "asinh": "any",
+    "tan": "any",  # finite values away from the poles: the check of each node's value
+    "cot": "any",
+    "sec": "any",
+    "csc": "any",
+    "coth": "any",
+    "csch": "any",
+    "log": "positive",
+}
+_NODE_DIGITS = 30
+_ZERO_BELOW = 1e-20  # a node's value this close to 0 is treated as 0: no fast path, SymPy's limit decides
+
+
+def _derivative_where_analytic(f, symbol, point) -> dict | None:
+    """f'(x0) as a side of :func:`exact_derivative_limit`, when f is real-analytic near x0; else None.
+
+    Both one-sided limits of the difference quotient equal f'(x0) there, and ``sympy.limit`` (two series
+    expansions, hundreds of milliseconds) is not needed. Analytic near x0 means: f is built from numbers,
+    x, +, ·, powers and the functions of ``_ANALYTIC_FUNCTIONS`` only, every part of it is real and finite
+    at x0, every log's argument is positive there, and so is the base of every power whose exponent is not
+    an integer. Anything else (abs, floor, acot's jump, a root at 0, a value SymPy cannot place) goes to
+    ``sympy.limit``, as does a derivative SymPy does not find real and finite.
+
+    >>> import sympy
+    >>> x = sympy.Symbol("x")
+    >>> _derivative_where_analytic(sympy.sin(x) + x**2, x, sympy.Integer(0))
+    {'latex': '1', 'value': 1.0, 'kind': 'finite'}
+    >>> _derivative_where_analytic(sympy.sqrt(x), x, sympy.Integer(0)) is None
+    True
+    """
+    import sympy
+
+    for node in sympy.preorder_traversal(f):
+        if not _analytic_at(node, symbol, point):
+            return None
+    side = _limit_side(sympy.diff(f, symbol).subs(symbol, point))
+    return side if side["kind"] == "finite" else None
+
+
+def _analytic_at(node, symbol, point) -> bool:
+    import sympy
+
+    if node.is_Atom:
+        return node.is_Number or node == symbol or node in (sympy.pi, sympy.E)
+    if isinstance(node, (sympy.Add, sympy.Mul)):
+        return _real_value(node, symbol, point) is not None
+    if isinstance(node, sympy.Pow):
+        value = _real_value(node, symbol, point)
+        if value is None:
+            return False
+        if node.exp.is_Integer:
+            return True
+        base = _real_value(node.base, symbol, point)
+        return base is not None and base > _ZERO_BELOW
+    needs = _ANALYTIC_FUNCTIONS.get(type(node).__name__)
+    if needs is None or len(node.args) != 1 or _real_value(node, symbol, point) is None:
+        return False
+    if needs == "positive":
+        argument = _real_value(node.args[0], symbol, point)
+        return argument is not None and argument > _ZERO_BELOW
+    return True
+
+
+def _real_value(node, symbol, point) -> float | None:
+    """The node's value at x0 as a float if it is real and finite (and not a hair from 0), else None."""
+    import sympy
+
+    value = node.evalf(_NODE_DIGITS, subs={symbol: point})
+    if not (value.is_Number and value.is_real and value.is_finite):
+        return None
+    number = float(value)
+    if not math.isfinite(number) or (number != 0 and abs(number) < _ZERO_BELOW):
+        return None
+    return number
 
 
 def _real_roots(f):

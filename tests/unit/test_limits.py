@@ -8,9 +8,10 @@ import math
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calc_core import limits as limits_module
 from calc_core.limits import (
     EPS,
     SCHEMES,
@@ -30,7 +31,7 @@ from calc_core.limits import (
     secant_table,
 )
 from calc_core.numeric import compile_numeric
-from calc_core.parser import parse_expression
+from calc_core.parser import evaluated, parse_expression
 
 D2L_LINES = [
     "h=0.10000, numerical limit=2.30000",
@@ -394,3 +395,70 @@ def test_exact_limit_accepts_sympy_points_and_symbols():
     x = sympy.Symbol("x")
     result = exact_derivative_limit(sympy.sin(x), x, sympy.pi)
     assert result["derivative"]["value"] == -1.0 and result["x0"] == "\\pi"
+
+
+# --- The shortcut where f is analytic: f'(x0) without sympy.limit -----------------------------------------
+
+ANALYTIC_OR_NOT = [
+    "sin",
+    "cos",
+    "exp",
+    "ln",
+    "tan",
+    "atan",
+    "sinh",
+    "tanh",
+    "sqrt",
+    "abs",
+    "acot",
+    "cbrt",
+    "asin",
+]
+
+
+@st.composite
+def small_functions(draw, depth: int = 2) -> str:
+    """Small functions of x: the shortcut's functions and others (abs, acot's jump, roots) mixed."""
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(["x", "x", "2", "(x - 1)", "(x + 1/2)"]))
+    kind = draw(st.sampled_from(["call", "add", "mul", "pow"]))
+    left = draw(small_functions(depth - 1))
+    if kind == "call":
+        return f"{draw(st.sampled_from(ANALYTIC_OR_NOT))}({left})"
+    if kind == "pow":
+        return f"({left})^({draw(st.sampled_from(['2', '3', '-1', '1/2', '3/2', '2/3']))})"
+    right = draw(small_functions(depth - 1))
+    return f"({left}) {'+' if kind == 'add' else '*'} ({right})"
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_functions(), st.sampled_from([0, 1, -1, 0.5, 2]))
+def test_the_analytic_shortcut_agrees_with_sympys_limit(text, x0):
+    fast = exact(text, x0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits_module, "_derivative_where_analytic", lambda *args: None)
+        slow = exact(text, x0)
+    # Where SymPy's limit gives up ("unknown"), the shortcut may know better.
+    assert fast["verdict"] == slow["verdict"] or (fast["verdict"], slow["verdict"]) == (
+        "differentiable",
+        "unknown",
+    )
+    if slow["verdict"] == "differentiable":
+        assert fast["derivative"]["value"] == pytest.approx(slow["derivative"]["value"], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "verdict"),
+    [
+        ("abs(x)", 0, "one_sided_differ"),
+        ("acot(x)", 0, "infinite"),  # SymPy's acot jumps at 0, though its derivative's formula is -1 there
+        ("sqrt(x^2)", 0, "one_sided_differ"),
+        ("x^(2/3)", 0, "infinite"),
+        ("sqrt(x)", 0, "undefined"),
+        ("ln(x) + sqrt(-x)", -1, "undefined"),
+    ],
+)
+def test_the_analytic_shortcut_leaves_non_smooth_points_to_sympy(text, x0, verdict):
+    f = limits_module._real_roots(evaluated(parse_expression(text)))
+    assert limits_module._derivative_where_analytic(f, sympy.Symbol("x"), sympy.Integer(x0)) is None
+    assert exact(text, x0)["verdict"] == verdict
