@@ -61,6 +61,7 @@ import websockets  # noqa: E402
 from streamlit.proto.Alert_pb2 import Alert  # noqa: E402
 
 from benchmarks.load_client import AppSession, RunOutcome, WidgetValue  # noqa: E402
+from calc_core.sandbox import STATS_ENV  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
 
 MEMORY_LIMIT_MB = 690  # Community Cloud's documented minimum per app (690 MB to 2.7 GB)
@@ -456,15 +457,35 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path, app_root: Path = ROOT) -> subprocess.Popen:
-    """``streamlit run`` in ``app_root``, in a process group of its own: stopping it stops its workers too."""
+def start_server(
+    port: int, log_path: Path, app_root: Path = ROOT, stats_path: Path | None = None
+) -> subprocess.Popen:
+    """``streamlit run`` in ``app_root``, in a process group of its own: stopping it stops its workers too.
+    With ``stats_path``, the server writes its sandbox cache's counters there when it exits."""
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
+    environment = dict(os.environ)
+    if stats_path is not None:
+        stats_path.unlink(missing_ok=True)
+        environment[STATS_ENV] = str(stats_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         return subprocess.Popen(
-            command, cwd=app_root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=app_root,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+
+
+def read_sandbox_stats(path: Path) -> dict:
+    """The counters the server wrote at exit (``calc_core.sandbox.write_cache_stats``); {} if none."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def wait_until_healthy(server: subprocess.Popen, base_url: str, timeout: float = 120.0) -> None:
@@ -694,6 +715,7 @@ class LoadResult:
     load_average: float = math.nan
     server_log_tracebacks: int = 0
     server_log: str = ""
+    sandbox: dict = field(default_factory=dict)  # the sandbox cache's counters over the whole run
 
 
 @dataclass
@@ -819,7 +841,8 @@ def summarise(args, measured: Measured, sampler: MemorySampler, log_path: Path) 
 def run(args: argparse.Namespace) -> LoadResult:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    server = start_server(port, args.server_log, args.app_root)
+    stats_path = args.server_log.with_name("sandbox_stats.json")
+    server = start_server(port, args.server_log, args.app_root, stats_path)
     sampler = MemorySampler(server.pid)
     try:
         wait_until_healthy(server, base_url)
@@ -829,7 +852,9 @@ def run(args: argparse.Namespace) -> LoadResult:
         stop_server(server)
         if sampler.is_alive():
             sampler.stop()
-    return summarise(args, measured, sampler, args.server_log)
+    result = summarise(args, measured, sampler, args.server_log)
+    result.sandbox = read_sandbox_stats(stats_path)
+    return result
 
 
 # --- the report -----------------------------------------------------------------------------------------
@@ -887,6 +912,7 @@ def passed(result: LoadResult, memory_limit_mb: float) -> bool:
 
 def notes(result: LoadResult) -> list[str]:
     lines = [
+        *sandbox_note(result.sandbox),
         "",
         "Slowest changes: "
         + "; ".join(f"{s['ms']} ms {s['page']} {s['kind']} {s['input']}" for s in result.slowest[:5]),
@@ -901,6 +927,18 @@ def notes(result: LoadResult) -> list[str]:
         lines.append(f"Errors ({len(result.problems)}), the first 30:")
         lines += [f"- {problem}" for problem in result.problems[:30]]
     return lines
+
+
+def sandbox_note(stats: dict) -> list[str]:
+    """One sentence on the sandbox's cache over the run (memory phase included): how much was computed."""
+    if not stats:
+        return []
+    return [
+        "",
+        f"Sandbox over the whole run: {stats['misses']} computations in a worker, {stats['hits']} answers "
+        f"from the cache, {stats['shared']} waits for another session's computation of the same input "
+        f"(single flight); {stats['entries']} entries, {stats['bytes'] / 1e6:.1f} MB.",
+    ]
 
 
 def hostile_summary(outcomes: dict[str, dict[str, int]]) -> str:

@@ -595,7 +595,6 @@ def _analytic_at(node, symbol, point) -> bool:
 
 def _real_value(node, symbol, point) -> float | None:
     """The node's value at x0 as a float if it is real and finite (and not a hair from 0), else None."""
-    import sympy
 
     value = node.evalf(_NODE_DIGITS, subs={symbol: point})
     if not (value.is_Number and value.is_real and value.is_finite):

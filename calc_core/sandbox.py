@@ -32,6 +32,7 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
+import json
 import logging
 import math
 import os
@@ -73,6 +74,7 @@ BUSY_CPU_SHARE = 0.5
 # A worker that has not finished its imports after this long is broken.
 START_TIMEOUT = 60.0
 WORKERS_ENV = "CALC_WORKERS"
+STATS_ENV = "CALC_SANDBOX_STATS"  # a path: the cache's counters are written there when the process exits
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _THREAD_LIMITS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -727,7 +729,28 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
+def write_cache_stats(path: str | os.PathLike) -> None:
+    """The process-wide pool's cache counters as JSON in ``path`` (none if no pool was created).
+
+    ``misses`` are computations in a worker, ``shared`` callers that waited for another caller's computation
+    of the same input. With ``CALC_SANDBOX_STATS`` set to a path, a process writes them there when it exits
+    (``benchmarks/load_test.py`` reads them: a class asking for the same things must cause few misses).
+
+    >>> import json, tempfile
+    >>> pool = get_pool()
+    >>> with tempfile.NamedTemporaryFile(suffix=".json") as file:
+    ...     write_cache_stats(file.name)
+    ...     sorted(json.load(open(file.name)))
+    ['bytes', 'entries', 'hits', 'misses', 'shared']
+    """
+    pool = _process_state().pool
+    if isinstance(pool, WorkerPool):
+        Path(path).write_text(json.dumps(pool.cache.stats()._asdict()))
+
+
 @atexit.register
 def _close_all_pools() -> None:
+    if os.environ.get(STATS_ENV):
+        write_cache_stats(os.environ[STATS_ENV])
     for pool in list(_live_pools):
         pool.close()
