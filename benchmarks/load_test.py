@@ -716,6 +716,7 @@ class LoadResult:
     server_log_tracebacks: int = 0
     server_log: str = ""
     sandbox: dict = field(default_factory=dict)  # the sandbox cache's counters over the whole run
+    pss_by_minute: list[float] = field(default_factory=list)  # the peak PSS of each minute of the run
 
 
 @dataclass
@@ -854,7 +855,23 @@ def run(args: argparse.Namespace) -> LoadResult:
             sampler.stop()
     result = summarise(args, measured, sampler, args.server_log)
     result.sandbox = read_sandbox_stats(stats_path)
+    result.pss_by_minute = peak_by_minute(sampler.samples)
     return result
+
+
+def peak_by_minute(samples: list[MemorySample]) -> list[float]:
+    """The peak PSS of each whole minute since sampling started: a leak climbs, bounded caches level off.
+
+    >>> peak_by_minute(
+    ...     [MemorySample(s, 0, 0, 1, mb) for s, mb in [(0, 10.0), (30, 12.0), (61, 11.0), (90, 9.0)]]
+    ... )
+    [12.0, 11.0]
+    """
+    peaks: dict[int, float] = {}
+    for sample in samples:
+        minute = int(sample.seconds // 60)
+        peaks[minute] = max(peaks.get(minute, 0.0), sample.pss_mb)
+    return [round(peaks[minute], 1) for minute in sorted(peaks)]
 
 
 # --- the report -----------------------------------------------------------------------------------------
@@ -913,6 +930,8 @@ def passed(result: LoadResult, memory_limit_mb: float) -> bool:
 def notes(result: LoadResult) -> list[str]:
     lines = [
         *sandbox_note(result.sandbox),
+        "",
+        "Peak PSS by minute of the run, MB: " + ", ".join(f"{mb:.0f}" for mb in result.pss_by_minute),
         "",
         "Slowest changes: "
         + "; ".join(f"{s['ms']} ms {s['page']} {s['kind']} {s['input']}" for s in result.slowest[:5]),

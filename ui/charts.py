@@ -1,19 +1,19 @@
 """Every chart on the page goes through here: built once per distinct input, served from a shared, bounded
 cache, drawn with st.vega_lite_chart, and offered for download (its data as CSV, the picture as SVG and PNG).
 
-Why a "prepared" spec. Building an Altair chart and turning it into a Vega-Lite spec costs tens of
-milliseconds, and st.vega_lite_chart converts every dataset of a spec to Arrow on every run unless it is
-bytes already (Streamlit 1.67, ``vega_charts._marshall_chart_data``): about 15 ms per chart per rerun. So the
-spec is cached once per input with its datasets already in Arrow IPC bytes, by Streamlit's own converter:
-the browser gets exactly what it would have got, and a rerun only serialises the small rest of the spec.
-Arrow has no JSON arrays, so a dataset with a list-valued field (the secant's multi-line readout) stays JSON,
-inline where it is used, with every non-finite float made None (JSON has no NaN; the browser would refuse
-the whole spec). The cache is an st.cache_resource, shared read-only by every session: st.vega_lite_chart
-copies a spec before it takes the data out of it, and :meth:`Prepared.with_params` makes a new one.
+Why a "prepared" spec. Building a spec and its data costs milliseconds, and st.vega_lite_chart converts every
+dataset of a spec to Arrow on every run unless it is bytes already (Streamlit 1.67,
+``vega_charts._marshall_chart_data``): about 15 ms per chart per rerun. So the spec is cached once per input
+with its datasets already in Arrow IPC bytes, by Streamlit's own converter: the browser gets exactly what it
+would have got, and a rerun only serialises the small rest of the spec. Arrow has no JSON arrays, so a dataset
+with a list-valued field (the secant's multi-line readout) stays JSON, inline where it is used, with every
+non-finite float made None (JSON has no NaN; the browser would refuse the whole spec). The cache is an
+st.cache_resource, shared read-only by every session: st.vega_lite_chart copies a spec before it takes the
+data out of it, and :meth:`Prepared.with_params` makes a new one.
 
-A builder returns an Altair chart, an object with ``to_dict()`` (``viz.gradient_charts.VegaLite``,
-``viz.chain_charts.InlineChart``), a plain Vega-Lite dict (several viz builders write dicts: faster), or None
-when there is nothing to draw.
+A builder returns a Vega-Lite spec: a plain dict, an object with ``to_dict()`` (``viz.vega_lite.VegaLite``,
+``viz.chain_charts.InlineChart``; an Altair chart would do too, but building one costs tens to hundreds of
+milliseconds, so ``viz`` writes its specs as dicts), or None when there is nothing to draw.
 
 Downloads cost nothing until someone clicks: st.download_button takes a callable, run on the click (in a
 thread of its own, outside the script run), and ``on_click="ignore"`` saves the rerun. The data comes back
