@@ -7,9 +7,28 @@ No Streamlit and no plotting library here, so a teacher can use it from a notebo
 6*x - 4
 """
 
+import importlib
+
 from calc_core.errors import ERROR_CODES, ExpressionError
-from calc_core.parser import evaluated, format_expression, parse_expression
-from calc_core.steps import RULES, Step, derivative_steps, number_steps
+
+# Where each name of the notebook API lives. Imported on first use (PEP 562): ``calc_core.sandbox`` does not
+# need SymPy in the app's process, so the app starts its workers before importing SymPy itself.
+_LAZY = {
+    "evaluated": "calc_core.parser",
+    "format_expression": "calc_core.parser",
+    "parse_expression": "calc_core.parser",
+    "RULES": "calc_core.steps",
+    "Step": "calc_core.steps",
+    "derivative_steps": "calc_core.steps",
+    "number_steps": "calc_core.steps",
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'calc_core' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
+
 
 __all__ = [
     "ERROR_CODES",

@@ -13,14 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from calc_core.sampling import SampledCurve
 from viz.palette import BLACK, curve_color, curve_dash
 from viz.vega_lite import Datasets, VegaLite, axis, channel, layer, mark, top_level, view
 
 Curves = Sequence[tuple[str, SampledCurve]]
-FRAME_COLUMNS = ("label", "x", "y", "segment")
 MAX_POINTS_PER_CURVE = 5000
 
 
@@ -56,22 +54,6 @@ def plot_style(projector: bool = False) -> PlotStyle:
     True
     """
     return PROJECTOR_STYLE if projector else NORMAL_STYLE
-
-
-def curve_frame(curves: Curves) -> pd.DataFrame:
-    """All samples of all curves in one table (columns label, x, y, segment); y is NaN at gaps.
-
-    >>> curve = SampledCurve(x=[0, 1], y=[0.0, float("nan")], segment=[0, -1], y_limits=(-1.0, 1.0))
-    >>> curve_frame([("f", curve)]).to_dict("records")
-    [{'label': 'f', 'x': 0.0, 'y': 0.0, 'segment': 0}, {'label': 'f', 'x': 1.0, 'y': nan, 'segment': -1}]
-    """
-    frames = [
-        pd.DataFrame({"label": label, "x": curve.x, "y": curve.y, "segment": curve.segment})
-        for label, curve in curves
-    ]
-    if not frames:
-        return pd.DataFrame({column: [] for column in FRAME_COLUMNS})
-    return pd.concat(frames, ignore_index=True)[list(FRAME_COLUMNS)]
 
 
 def function_chart(

@@ -20,15 +20,17 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from calc_core.multivariate import Grid
 from calc_core.sampling import robust_limits
-from viz import mpl_fonts, palette
+from viz import palette
 from viz.function_plot import merge_labels
+
+if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn: the gradient page never draws one
+    from matplotlib.figure import Figure
 
 # Plain Unicode, no mathtext: parsing "$x_1$" costs more than drawing the whole legend.
 SURFACE_LABELS = {
@@ -57,6 +59,11 @@ def surface_figure(
 ) -> Figure:
     """The surface z = f(x₁, x₂) over the grid; with ``point`` = (a, c), the slices x₂ = c (vermillion) and
     x₁ = a (green, dashed) drawn on it, and the point. Label keys: see ``SURFACE_LABELS``."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    from viz import mpl_fonts
+
     labels = merge_labels(SURFACE_LABELS, labels)
     # Fixed margins rather than a layout engine: constrained layout draws the 3D axes twice.
     figure = Figure(figsize=PROJECTOR_FIGSIZE if projector else NORMAL_FIGSIZE)

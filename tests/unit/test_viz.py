@@ -13,7 +13,7 @@ import pytest
 import sympy
 
 from calc_core.sampling import sample_function
-from viz.function_plot import MAX_POINTS_PER_CURVE, curve_frame, function_chart, plot_style
+from viz.function_plot import MAX_POINTS_PER_CURVE, function_chart, plot_style
 from viz.palette import CURVE_COLORS, OKABE_ITO, curve_color, curve_dash
 
 x = sympy.Symbol("x")
@@ -144,17 +144,6 @@ def test_bad_curve_lists():
         function_chart([])
     with pytest.raises(ValueError):
         function_chart([("f", curve), ("f", curve)])
-
-
-def test_curve_frame_keeps_gaps_for_a_download(curves):
-    frame = curve_frame(curves)
-    assert list(frame.columns) == ["label", "x", "y", "segment"]
-    assert len(frame) == sum(len(curve.x) for _, curve in curves)
-    sqrt_rows = frame[frame["label"] == "导数 f′(x)"]
-    assert sqrt_rows["y"].isna().sum() == (sqrt_rows["x"] < 0).sum() > 0
-    assert (sqrt_rows.loc[sqrt_rows["y"].isna(), "segment"] == -1).all()
-    assert list(curve_frame([]).columns) == ["label", "x", "y", "segment"]
-    assert "nan" not in frame.to_csv(index=False).lower()
 
 
 def test_viz_does_not_import_streamlit():
