@@ -136,18 +136,39 @@ def prepare_spec(spec: dict) -> dict:
     list-valued field inline (JSON) where it is used, non-finite floats made None. Changes ``spec``."""
     if not spec.get("datasets"):
         return spec
-    from streamlit import dataframe_util  # Streamlit's converter, the one st.vega_lite_chart uses
-
     datasets = spec.pop("datasets")
     inline = {name: json_safe(rows) for name, rows in datasets.items() if _has_lists(rows)}
     if inline:
         _inline_named_data(spec, inline)
-    spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(rows)
-        for name, rows in datasets.items()
-        if name not in inline
-    }
+    spec["datasets"] = {name: arrow_bytes(rows) for name, rows in datasets.items() if name not in inline}
     return spec
+
+
+def arrow_bytes(rows: list[dict]) -> bytes:
+    """The rows as an Arrow IPC stream, as st.vega_lite_chart sends a dataset: one column per key (in the
+    order keys first appear), NaN as null as Streamlit's own converter makes it.
+
+    Built with pyarrow directly: Streamlit's converter goes through a pandas DataFrame, which costs a few
+    milliseconds per chart and, on a server's first run, 300 ms to import pandas. A column pyarrow cannot
+    type (text and numbers mixed) goes through Streamlit's converter.
+
+    >>> arrow_rows(arrow_bytes([{"x": 1, "y": float("nan")}, {"x": 2.5, "y": 3.0, "label": "f"}]))
+    [{'x': 1.0, 'y': None, 'label': None}, {'x': 2.5, 'y': 3.0, 'label': 'f'}]
+    """
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    columns = {key: [_null_if_nan(row.get(key)) for row in rows] for key in keys}
+    try:
+        table = pa.table(columns) if keys else pa.table({})
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return dataframe_util.convert_anything_to_arrow_bytes(rows)
+    return dataframe_util.convert_arrow_table_to_arrow_bytes(table)
+
+
+def _null_if_nan(value):
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def json_safe(value):
