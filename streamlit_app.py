@@ -49,7 +49,7 @@ def main() -> None:
     apply_projector_style()
     settings_sidebar()
     page = st.navigation(build_navigation(), position=navigation_position())
-    share_slot = st.container(horizontal=True, horizontal_alignment="right")
+    share_slot = st.container()
     page.run()
     with share_slot:  # Copy link, at the top right; it makes the link when pressed (ui/share.py)
         share_control(page.url_path)

@@ -48,9 +48,11 @@ def current_link(url_path: str) -> str:
 
 @st.fragment
 def share_control(url_path: str) -> None:
-    """The "Copy link" button; pressing it opens the dialog with the link (a run of this fragment only)."""
-    if st.button(t("share.label"), icon=":material/link:", key=BUTTON_KEY, help=t("share.help")):
-        st.dialog(t("share.label"), icon=":material/link:")(link_dialog)(url_path)
+    """The "Copy link" button, at the right; pressing it opens the dialog with the link (a run of this
+    fragment only). The alignment is inside the fragment: a fragment's block takes the whole width."""
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        if st.button(t("share.label"), icon=":material/link:", key=BUTTON_KEY, help=t("share.help")):
+            st.dialog(t("share.label"), icon=":material/link:")(link_dialog)(url_path)
 
 
 def link_dialog(url_path: str) -> None:
