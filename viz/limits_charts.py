@@ -162,7 +162,7 @@ def _secant_readout(data: dict, selected: dict, lines: int, style: PlotStyle, wi
     text = mark("text", align="left", baseline="top", fontSize=font_size, lineHeight=font_size * 1.4)
     encoding = {"text": channel("readout:N"), "x": {"value": 0}, "y": {"value": 4}}
     size = {"width": width, "height": round(lines * font_size * 1.4) + 8}
-    return view(data, text, encoding, [selected]) | size
+    return view(data, text, encoding, [selected, READOUT_LINES]) | size
 
 
 class _SecantPlot:
@@ -265,8 +265,15 @@ def _y_domain(values) -> list[float]:
     return [float(low - pad), float(high + pad)]
 
 
+# The readout's lines travel as one text (a list would keep the whole dataset out of Arrow, inline in the
+# spec: 30 KB of JSON to write on every rerun); the browser splits them into the lines of the text mark.
+READOUT_SEPARATOR = " | "
+READOUT_LINES = {"calculate": f"split(datum.readout, '{READOUT_SEPARATOR}')", "as": "readout"}
+
+
 def _secant_rows(sides, ks, x_domain, tangent_slope, labels) -> list[dict]:
-    """One row per slider value; ``sides`` are (field prefix, SecantTable, readout label key) pairs."""
+    """One row per slider value; ``sides`` are (field prefix, SecantTable, readout label key) pairs. The
+    readout's lines are joined by READOUT_SEPARATOR."""
     rows = []
     for i, k in enumerate(ks):
         h = sides[0][1].h[i]
@@ -290,6 +297,7 @@ def _secant_rows(sides, ks, x_domain, tangent_slope, labels) -> list[dict]:
                 row.update({prefix + name: float(number) for name, number in ends.items()})
         if tangent_slope is not None:
             row["readout"].append(f"{labels['tangent_slope']} = {_number(tangent_slope, 7)}")
+        row["readout"] = READOUT_SEPARATOR.join(row["readout"])
         rows.append(row)
     return rows
 

@@ -40,6 +40,7 @@ from viz.limits_charts import (
     LEFT_SECANT_COLOR,
     MODEL_COLORS,
     MODEL_DASHES,
+    READOUT_SEPARATOR,
     SCHEME_COLORS,
     SECANT_COLOR,
     SECANT_LABELS,
@@ -189,6 +190,7 @@ def secant_chart(
     readout = (
         alt.Chart(secant_data)
         .transform_filter(selected)
+        .transform_calculate(readout=f"split(datum.readout, '{READOUT_SEPARATOR}')")
         .mark_text(align="left", baseline="top", fontSize=font_size, lineHeight=font_size * 1.4)
         .encode(x=alt.value(0), y=alt.value(4), text="readout:N")
         .properties(width=width, height=round(readout_lines * font_size * 1.4) + 8)
