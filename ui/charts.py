@@ -6,10 +6,10 @@ dataset of a spec to Arrow on every run unless it is bytes already (Streamlit 1.
 ``vega_charts._marshall_chart_data``): about 15 ms per chart per rerun. So the spec is cached once per input
 with its datasets already in Arrow IPC bytes, by Streamlit's own converter: the browser gets exactly what it
 would have got, and a rerun only serialises the small rest of the spec. Arrow has no JSON arrays, so a dataset
-with a list-valued field (a multi-line label; the secant's readout joins its lines instead) stays JSON, inline where it is used, with every
-non-finite float made None (JSON has no NaN; the browser would refuse the whole spec). The cache is an
-st.cache_resource, shared read-only by every session: st.vega_lite_chart copies a spec before it takes the
-data out of it, and :meth:`Prepared.with_params` makes a new one.
+with a list-valued field (a multi-line label; the secant's readout joins its lines instead) stays JSON, inline
+where it is used, with every non-finite float made None (JSON has no NaN; the browser would refuse the whole
+spec). The cache is an st.cache_resource, shared read-only by every session: st.vega_lite_chart copies a spec
+before it takes the data out of it, and :meth:`Prepared.with_params` makes a new one.
 
 A builder returns a Vega-Lite spec: a plain dict, an object with ``to_dict()`` (``viz.vega_lite.VegaLite``,
 ``viz.chain_charts.InlineChart``; an Altair chart would do too, but building one costs tens to hundreds of

@@ -485,8 +485,9 @@ def _polygon_chart(language: str, projector: bool, width: int) -> dict:
 
 
 def _own_size(chart) -> dict:
-    """The chart's Vega-Lite spec (``ui.charts`` puts its data in Arrow form), sized as the chart says: Streamlit's default for a single chart ("fit") would squeeze
-    the plot to make room for the axes and the legend inside that size."""
+    """The chart's Vega-Lite spec (``ui.charts`` puts its data in Arrow form), sized as the chart says:
+    Streamlit's default for a single chart ("fit") would squeeze the plot to make room for the axes and
+    the legend inside that size."""
     spec = charts.spec_of(chart)
     spec.setdefault("autosize", {"type": "pad", "contains": "padding"})
     return spec
