@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.arrow_tables import table_from_rows
 from ui.i18n import t
 from viz import palette
 
@@ -148,27 +149,19 @@ def arrow_bytes(rows: list[dict]) -> bytes:
     """The rows as an Arrow IPC stream, as st.vega_lite_chart sends a dataset: one column per key (in the
     order keys first appear), NaN as null as Streamlit's own converter makes it.
 
-    Built with pyarrow directly: Streamlit's converter goes through a pandas DataFrame, which costs a few
-    milliseconds per chart and, on a server's first run, 300 ms to import pandas. A column pyarrow cannot
-    type (text and numbers mixed) goes through Streamlit's converter.
+    Built without pandas (``ui.arrow_tables``): Streamlit's converter goes through a pandas DataFrame, which
+    costs a few milliseconds per chart and, on a server's first run, 300 ms to import pandas. A column of
+    mixed kinds (text and numbers) goes through Streamlit's converter.
 
     >>> arrow_rows(arrow_bytes([{"x": 1, "y": float("nan")}, {"x": 2.5, "y": 3.0, "label": "f"}]))
     [{'x': 1.0, 'y': None, 'label': None}, {'x': 2.5, 'y': 3.0, 'label': 'f'}]
     """
-    import pyarrow as pa
     from streamlit import dataframe_util
 
-    keys = list(dict.fromkeys(key for row in rows for key in row))
-    columns = {key: [_null_if_nan(row.get(key)) for row in rows] for key in keys}
-    try:
-        table = pa.table(columns) if keys else pa.table({})
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    table = table_from_rows(rows)
+    if table is None:
         return dataframe_util.convert_anything_to_arrow_bytes(rows)
     return dataframe_util.convert_arrow_table_to_arrow_bytes(table)
-
-
-def _null_if_nan(value):
-    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def json_safe(value):

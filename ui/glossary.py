@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.arrow_tables import table_from_columns
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, translate
 
 # Lesson order; each is a key of the [glossary] table in both catalogues.
@@ -45,4 +46,4 @@ def glossary_table() -> None:
         LANGUAGE_NAMES[language]: [translate(language, f"glossary.{term}") for term in GLOSSARY_TERMS]
         for language in LANGUAGES
     }
-    st.table(columns, hide_index=True)
+    st.table(table_from_columns(columns), hide_index=True)  # no pandas frame: ui/arrow_tables.py

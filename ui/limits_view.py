@@ -33,6 +33,7 @@ from calc_core.parser import format_expression, parse_expression
 from calc_core.sampling import SampledCurve
 from calc_core.service import derivative_limit, error_table_of, limit_tables, one_sided_table_of
 from ui import charts, reveal
+from ui.arrow_tables import table_from_columns
 from ui.errors import code_span, show_error
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
@@ -595,9 +596,7 @@ def archimedes_chain() -> None:
 
 def arrow_table(columns: dict[str, list[str]]):
     """Columns of text as an Arrow table: Streamlit sends it as it is, without building a pandas frame."""
-    import pyarrow as pa
-
-    return pa.table({name: pa.array(values, type=pa.string()) for name, values in columns.items()})
+    return table_from_columns(columns)
 
 
 # --- numbers as text ------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from calc_core.multivariate import (
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import descent_path, describe_expression, gradient_field, partial_derivatives
 from ui import charts, reveal
+from ui.arrow_tables import table_from_columns
 from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
 from ui.i18n import current_language, t, translate
@@ -582,9 +583,7 @@ def quotient_table(function: Function, partials: dict) -> None:
 
 
 def _text_table(columns: dict[str, list[str]]):
-    import pyarrow as pa
-
-    return pa.table({name: pa.array(values, type=pa.string()) for name, values in columns.items()})
+    return table_from_columns(columns)
 
 
 # --- the gradient page ----------------------------------------------------------------------------------
