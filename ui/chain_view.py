@@ -40,6 +40,7 @@ from ui import charts, reveal
 from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
 from ui.i18n import current_language, translate
+from ui.markdown_tables import markdown_table
 from ui.settings import is_projector
 from ui.url_state import url_number
 from viz.chain_charts import InlineChart, nudge_chart
@@ -206,27 +207,8 @@ def _url_int(raw: str) -> int | None:
 
 
 def table(columns: dict[str, list[str]], before: str = "") -> None:
-    """A small table as Markdown (far cheaper on a rerun than st.table), after the Markdown ``before``.
-
-    Cells are the app's own text, numbers and LaTeX, never a reader's input, with | escaped so that no cell
-    can split the row.
-    """
+    """A small table as Markdown (``ui.markdown_tables``), after the Markdown ``before``."""
     st.markdown((before + "\n\n" if before else "") + markdown_table(columns))
-
-
-def markdown_table(columns: dict[str, list[str]]) -> str:
-    headers = list(columns)
-    rows = zip(*columns.values(), strict=True)
-    lines = [
-        "| " + " | ".join(_cell(h) for h in headers) + " |",
-        "|" + "---|" * len(headers),
-        *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows),
-    ]
-    return "\n".join(lines)
-
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 @functools.lru_cache(maxsize=512)
