@@ -22,9 +22,7 @@ def _expression_task(task: str, expr, variables: tuple[str, ...], *args):
     time limit again and cost a killed worker; with the shared check, an expression costs its time limit
     once, whatever the tasks and pages that ask.
     """
-    text, variables = format_expression(expr), tuple(variables)
-    run_task("evaluate", text, variables)
-    return run_task(task, text, variables, *args)
+    return run_task(task, _check_evaluation(expr, variables), tuple(variables), *args)
 
 
 def _check_evaluation(expr, variables: tuple[str, ...]) -> str:

@@ -292,7 +292,7 @@ def d2l_table(analysis: Analysis, rows: int) -> None:
     }
     if exact is not None and analysis.limit_shown:
         columns[t("limits.col_error")] = [error_text(value - exact) for value in d2l["value"][:rows]]
-    st.table(arrow_table(columns), hide_index=True)
+    st.table(table_from_columns(columns), hide_index=True)
 
 
 # --- charts ---------------------------------------------------------------------------------------------
@@ -380,7 +380,7 @@ def side_by_side_table(table) -> None:
     for scheme in SCHEMES:
         columns[t(f"limits.error_{scheme}")] = [error_text(table.error[scheme][i]) for i in rows]
     with st.expander(t("limits.side_by_side_title"), icon=":material/table:"):
-        st.dataframe(arrow_table(columns), hide_index=True)
+        st.dataframe(table_from_columns(columns), hide_index=True)
 
 
 def polygon_figure(n: int) -> None:
@@ -547,13 +547,15 @@ def one_sided_tables(analysis: Analysis) -> None:
     with left:
         st.markdown(t("limits.left_title"))
         st.dataframe(
-            arrow_table({t("limits.col_h"): hs, t("limits.col_left"): [full(v) for v in table.left]}),
+            table_from_columns({t("limits.col_h"): hs, t("limits.col_left"): [full(v) for v in table.left]}),
             hide_index=True,
         )
     with right:
         st.markdown(t("limits.right_title"))
         st.dataframe(
-            arrow_table({t("limits.col_h"): hs, t("limits.col_right"): [full(v) for v in table.right]}),
+            table_from_columns(
+                {t("limits.col_h"): hs, t("limits.col_right"): [full(v) for v in table.right]}
+            ),
             hide_index=True,
         )
 
@@ -574,14 +576,14 @@ def archimedes_table() -> None:
         t("limits.col_circumscribed_area"): [f"{row.circumscribed_area:.5f}" for row in rows],
         t("limits.col_pi"): [f"{row.pi:.5f}" for row in rows],
     }
-    st.table(arrow_table(columns), hide_index=True)
+    st.table(table_from_columns(columns), hide_index=True)
 
 
 def archimedes_chain() -> None:
     """The numbers around π for the 96-gon and Archimedes' fractions, in increasing order."""
     items = archimedes_bounds()
     st.table(
-        arrow_table(
+        table_from_columns(
             {
                 t("limits.col_quantity"): [t(f"limits.bound_{item['key']}") for item in items],
                 t("limits.col_value"): [f"{item['value']:.5f}" for item in items],
@@ -592,11 +594,6 @@ def archimedes_chain() -> None:
     lower, upper = (_truncated(float(bound), 6) for bound in (ARCHIMEDES_LOWER, ARCHIMEDES_UPPER))
     st.latex(rf"3\tfrac{{10}}{{71}} = {lower}\ldots < \pi < {upper}\ldots = 3\tfrac{{1}}{{7}}")
     st.caption(t("limits.archimedes_fractions"))
-
-
-def arrow_table(columns: dict[str, list[str]]):
-    """Columns of text as an Arrow table: Streamlit sends it as it is, without building a pandas frame."""
-    return table_from_columns(columns)
 
 
 # --- numbers as text ------------------------------------------------------------------------------------

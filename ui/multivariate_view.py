@@ -566,7 +566,7 @@ def quotient_table(function: Function, partials: dict) -> None:
         columns[t("partials.col_quotient", var=name)] = [number(q, 8) for q in entry["quotients"]] + (
             [number(entry["value"], 8)] if shown else []
         )
-    st.table(_text_table(columns), hide_index=True)
+    st.table(table_from_columns(columns), hide_index=True)
     if not shown:
         return
     first = partials["partials"][0]
@@ -580,10 +580,6 @@ def quotient_table(function: Function, partials: dict) -> None:
             exact=number(first["value"], 6),
         )
     )
-
-
-def _text_table(columns: dict[str, list[str]]):
-    return table_from_columns(columns)
 
 
 # --- the gradient page ----------------------------------------------------------------------------------
@@ -1005,7 +1001,7 @@ def exercise3() -> None:
     st.markdown(t("gradient.exercise3_zero" if undefined else "gradient.exercise3_zero_numbers"))
     rows = norm_quotients_at_zero(3)
     st.table(
-        _text_table(
+        table_from_columns(
             {
                 t("partials.col_h"): [f"{row['h']:g}" for row in rows],
                 t("gradient.col_right"): [number(row["right"]) for row in rows],
