@@ -211,11 +211,11 @@ def bench_sandbox(runs: int) -> dict:
     ready = time.perf_counter() - start
     stamp = time.time_ns() % 1_000_000
     miss = [
-        timed(lambda i=i: sandbox.run_task("describe", f"x^2 + {stamp + i}x", ("x",), cache=False))
+        timed(lambda i=i: sandbox.run_task("describe_expression", f"x^2 + {stamp + i}x", ("x",), cache=False))
         for i in range(runs)
     ]
-    sandbox.run_task("describe", "x^2 + 1", ("x",))
-    hit = [timed(lambda: sandbox.run_task("describe", "x^2 + 1", ("x",))) for _ in range(runs)]
+    sandbox.run_task("describe_expression", "x^2 + 1", ("x",))
+    hit = [timed(lambda: sandbox.run_task("describe_expression", "x^2 + 1", ("x",))) for _ in range(runs)]
     return {
         "status": "ok",
         "workers_ready_ms": ms(ready),

@@ -29,8 +29,8 @@ from calc_core.errors import ExpressionError  # noqa: E402
 from calc_core.sandbox import DEFAULT_TIMEOUT, WorkerPool  # noqa: E402
 
 HOSTILE = [
-    ("describe", "sin(sin(3+exp(exp(exp(3)))))", ("x",)),
-    ("simplify", "(x+1)^1000*(x+2)^1000", ("x",)),
+    ("describe_expression", "sin(sin(3+exp(exp(exp(3)))))", ("x",)),
+    ("simplify_expression", "(x+1)^1000*(x+2)^1000", ("x",)),
 ]
 _fresh = itertools.count(1)
 
@@ -39,7 +39,7 @@ def trivial_call(pool: WorkerPool, cache: bool = False) -> float:
     """Seconds for one describe of a small polynomial never asked before."""
     text = f"x^2 + {next(_fresh)}x"
     started = time.perf_counter()
-    pool.run_task("describe", text, ("x",), cache=cache)
+    pool.run_task("describe_expression", text, ("x",), cache=cache)
     return time.perf_counter() - started
 
 
@@ -53,11 +53,11 @@ def round_trip(calls: int) -> list[tuple[str, str]]:
         trivial_call(pool)
         cold = time.perf_counter() - started
         warm = statistics.median(trivial_call(pool) for _ in range(calls))
-        pool.run_task("describe", "x^3 - x", ("x",))
+        pool.run_task("describe_expression", "x^3 - x", ("x",))
         cached = []
         for _ in range(calls):
             begin = time.perf_counter()
-            pool.run_task("describe", "x^3 - x", ("x",))
+            pool.run_task("describe_expression", "x^3 - x", ("x",))
             cached.append(time.perf_counter() - begin)
         memory = worker_memory(pool.worker_pids()[0])
     return [
@@ -131,7 +131,7 @@ def same_function_from_a_class(pool: WorkerPool, sessions: int = 30) -> dict:
 
     def session():
         start.wait()
-        pool.run_task("describe", text, ("x",))
+        pool.run_task("describe_expression", text, ("x",))
 
     threads = [threading.Thread(target=session) for _ in range(sessions)]
     for thread in threads:

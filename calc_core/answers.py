@@ -40,7 +40,10 @@ import sympy
 
 from calc_core.errors import ExpressionError
 from calc_core.numeric import compile_numeric
-from calc_core.parser import _PREFIX_DEFINITION, evaluated, format_expression, parse_expression
+from calc_core.parser import PREFIX_DEFINITION, evaluated, format_expression, parse_expression
+from calc_core.printing import expression_latex
+from calc_core.results import AnswerVerdict
+from calc_core.steps import simplify_result
 
 VERDICTS = ("right", "right_unsimplified", "wrong", "not_understood", "unknown")
 
@@ -74,7 +77,7 @@ def check_answer(
     domain_text: str | None = None,
     solve_for: str | None = None,
     seed: int = 0,
-) -> dict:
+) -> AnswerVerdict:
     """The verdict on ``answer_text`` against ``expected_text``, both parser syntax in ``variables``.
 
     ``domain_text``: compare only where this function is defined too (for a derivative, the function
@@ -159,7 +162,7 @@ def parse_answer(text: str, variables: tuple[str, ...], solve_for: str | None = 
     """
     if not isinstance(text, str):
         raise TypeError("text must be a str")
-    if text.count("=") == 1 and not _PREFIX_DEFINITION.match(text):
+    if text.count("=") == 1 and not PREFIX_DEFINITION.match(text):
         left_side = _LEFT_SIDE.match(text)
         if solve_for is None and left_side:  # "du_da = ...": a name for the answer, then the answer
             return parse_expression(" " * left_side.end() + text[left_side.end() :], variables)
@@ -304,8 +307,6 @@ def symbolic_difference(answer: sympy.Expr, expected: sympy.Expr, budget: float 
     >>> symbolic_difference(sympy.sin(x) ** 2, 1 - sympy.cos(x) ** 2)
     0
     """
-    from calc_core.steps import simplify_result
-
     difference = evaluated(answer) - evaluated(expected)
     if difference == 0 or _has_big_power(difference):
         return difference
@@ -331,8 +332,6 @@ def simplest_form(answer: sympy.Expr, expected: sympy.Expr, budget: float = SYMB
     >>> simplest_form(sympy.sin(x) ** 2 + sympy.cos(x) ** 2 + 2 * x, 1 + 2 * x)
     2*x + 1
     """
-    from calc_core.steps import simplify_result
-
     candidates = [evaluated(expected)]
     for expr in (expected, answer):
         candidates.append(simplify_result(expr, budget))
@@ -376,8 +375,6 @@ def is_unsimplified(answer: sympy.Expr, simplest: sympy.Expr, expected: sympy.Ex
 
 
 def _latex(expr: sympy.Expr) -> str:
-    from calc_core.steps import expression_latex
-
     return expression_latex(expr)
 
 

@@ -28,8 +28,11 @@ import numpy as np
 import sympy
 
 from calc_core.numeric import compile_numeric
-from calc_core.parser import evaluated
-from calc_core.steps import expression_latex, simplify_result
+from calc_core.parser import evaluated, format_expression, parse_expression
+from calc_core.printing import expression_latex
+from calc_core.results import CompositeSplit, ManyVariableChain, OneVariableChain
+from calc_core.steps import simplify_result
+from calc_core.task_arguments import finite
 
 # Seconds each derivative may spend being tidied (steps.simplify_result), so that a page stays fast.
 SIMPLIFY_BUDGET = 0.05
@@ -221,7 +224,9 @@ def compose(functions: Sequence[sympy.Basic], arguments: Sequence[str]) -> sympy
     return composite
 
 
-def one_variable_chain(functions: Sequence[sympy.Basic], x0: float, nudges: Sequence[float] = NUDGES) -> dict:
+def one_variable_chain(
+    functions: Sequence[sympy.Basic], x0: float, nudges: Sequence[float] = NUDGES
+) -> OneVariableChain:
     """dy/dx = dy/du · du/dx (· dv/dx) for f(u), g(x) (or f(u), g(v), h(x)), symbolically and at x0.
 
     ``functions``: outermost first, each in its own variable (u, v, x). Keys of the result:
@@ -326,7 +331,7 @@ def many_variable_chain(
     inners: Sequence[sympy.Basic],
     inner_variables: Sequence[str],
     point: Sequence[float],
-) -> dict:
+) -> ManyVariableChain:
     """∂y/∂xᵢ = Σⱼ ∂y/∂uⱼ · ∂uⱼ/∂xᵢ for y(u₁, …, u_m) and uⱼ(x₁, …, xₙ), symbolically and at a point.
 
     ``inners[j]`` is the function for ``outer_variables[j]``; ``point`` gives the ``inner_variables``'
@@ -414,3 +419,63 @@ def _agree_nearby(a: sympy.Basic, b: sympy.Basic, point: dict[str, float]) -> bo
         if math.isfinite(va) and math.isfinite(vb) and not _agree(va, vb):
             return False
     return True
+
+
+# --- the worker tasks of the chain rule page ------------------------------------------------------------
+
+CHAIN_LEVELS = (2, 3)
+
+
+def split_composite(text: str, levels: int) -> CompositeSplit:
+    """A composite of x split into its functions, outermost first, as parser text (``parts``; None if it
+    is not a composition). See :func:`split_composition`.
+
+    >>> split_composite("sin(x^2) + 1", 2)
+    {'parts': ['sin(u) + 1', 'x^2']}
+    >>> split_composite("x*sin(x)", 2)
+    {'parts': None}
+    """
+    if levels not in CHAIN_LEVELS:
+        raise ValueError(f"levels must be one of {CHAIN_LEVELS}")
+    parts = split_composition(parse_expression(text, (INPUT,)), INPUT, levels)
+    return {"parts": None if parts is None else [format_expression(part) for part in parts]}
+
+
+def chain_of_composition(stages: tuple[tuple[str, str], ...], x0: float) -> OneVariableChain:
+    """:func:`one_variable_chain` for two or three functions given as text, outermost first.
+
+    Each stage is (text, the variable it is written in): its own variable (u, v; x for the innermost), or
+    x, which is then read as its own variable (f(x) = sin(x) as the outer function means f(u) = sin(u)).
+
+    >>> result = chain_of_composition((("sin(x)", "x"), ("x^2", "x")), 1.0)
+    >>> print(result["functions"][0]["latex"], round(result["product"], 6))
+    \\sin{\\left(u \\right)} 1.080605
+    """
+    if len(stages) not in CHAIN_LEVELS:
+        raise ValueError(f"a composition has {CHAIN_LEVELS} functions")
+    _, arguments = stage_names(len(stages))
+    functions = []
+    for (text, written_in), argument in zip(stages, arguments, strict=True):
+        if written_in not in (argument, INPUT):
+            raise ValueError(f"{written_in!r} is not a variable of this function")
+        functions.append(rename(parse_expression(text, (written_in,)), written_in, argument))
+    return one_variable_chain(functions, finite(x0))
+
+
+def chain_of_many(
+    outer_text: str,
+    outer_variables: tuple[str, ...],
+    inner_texts: tuple[str, ...],
+    inner_variables: tuple[str, ...],
+    point: tuple[float, ...],
+) -> ManyVariableChain:
+    """:func:`many_variable_chain` of text: y(u₁, …, u_m), uⱼ(x₁, …, xₙ), at a point of the x's.
+
+    >>> chain_of_many("u1^2 + u2^2", ("u1", "u2"), ("x1*x2", "x1 + x2"), ("x1", "x2"), (1.0, 2.0))["sums"]
+    [14.0, 10.0]
+    """
+    if len(inner_texts) != len(outer_variables) or len(point) != len(inner_variables):
+        raise ValueError("one inner function per outer variable, one value per inner variable")
+    outer = parse_expression(outer_text, outer_variables)
+    inners = [parse_expression(text, inner_variables) for text in inner_texts]
+    return many_variable_chain(outer, outer_variables, inners, inner_variables, [finite(v) for v in point])

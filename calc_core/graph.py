@@ -50,7 +50,11 @@ from string import Template
 
 import sympy
 
-from calc_core.steps import expression_latex
+from calc_core.chain import derivative, value_at
+from calc_core.parser import format_expression, parse_expression
+from calc_core.printing import expression_latex
+from calc_core.results import GraphReport, SymbolicPartial
+from calc_core.task_arguments import finite
 
 INPUT, CONST = "input", "const"
 # Paths listed per input (their number is always counted exactly): beyond this a page lists the first ones.
@@ -512,8 +516,6 @@ def _power_label(exponent: sympy.Basic, exact: Fraction | None) -> str:
 
 def _constant_label(expr: sympy.Basic) -> str:
     """Short plain text for a constant: 3, 2/3, π, e, √2; a long one as its value to four digits."""
-    from calc_core.parser import format_expression
-
     exact = exact_fraction(expr)
     if exact is not None and max(len(str(exact.numerator)), len(str(exact.denominator))) <= 6:
         return str(exact) if exact.denominator == 1 else f"{exact.numerator}/{exact.denominator}"
@@ -989,7 +991,7 @@ def adjoint_known(node_id: int, node_count: int, step: int) -> bool:
 
 def graph_report(
     expr: sympy.Basic, variables: tuple[str, ...], point: Mapping[str, float], symbolic: bool = True
-) -> dict:
+) -> GraphReport:
     r"""The graph of ``expr``, both passes at ``point``, the sum over paths and (``symbolic``) SymPy's check.
 
     All of it plain data. Keys: ``nodes`` (``Graph.to_dict()``'s, each with ``definition_latex`` in terms of
@@ -1060,15 +1062,13 @@ def graph_report(
 
 def symbolic_partials(
     expr: sympy.Basic, variables: tuple[str, ...], point: Mapping[str, float]
-) -> list[dict]:
+) -> list[SymbolicPartial]:
     r"""SymPy's ∂f/∂v for each of ``variables`` (``latex``) and its float value at ``point`` (``value``).
 
     >>> from calc_core.parser import parse_expression
     >>> symbolic_partials(parse_expression("x*x"), ("x",), {"x": 3.0})
     [{'variable': 'x', 'latex': '2 x', 'value': 6.0}]
     """
-    from calc_core.chain import derivative, value_at
-
     at = {name: float(value) for name, value in point.items()}
     partials = []
     for name in variables:
@@ -1088,7 +1088,7 @@ def gradients_agree(adjoint: float, value: float) -> bool:
     )
 
 
-def with_symbolic(report: dict, partials: list[dict]) -> dict:
+def with_symbolic(report: GraphReport, partials: list[SymbolicPartial]) -> GraphReport:
     """A copy of ``report`` with SymPy's partials (:func:`symbolic_partials`) and the check filled in."""
     by_name = {p["variable"]: p for p in partials}
     merged = []
@@ -1107,3 +1107,37 @@ def _value_latex(value: float) -> str:
     if math.isnan(value):
         return r"\text{—}"
     return _number_latex(value)
+
+
+# --- the worker tasks of the chain rule page's graph -----------------------------------------------------
+
+
+def computational_graph_of(
+    text: str, variables: tuple[str, ...], point: tuple[tuple[str, float], ...]
+) -> GraphReport:
+    """:func:`graph_report` of the student's text without SymPy: the graph as typed, both passes, the paths.
+
+    Float arithmetic over the tree only, so even an expression SymPy would take minutes over gets its graph;
+    SymPy's check is :func:`graph_partials_of`, a task of its own.
+
+    >>> report = computational_graph_of("x*y + sin(x)", ("x", "y"), (("x", 0.0), ("y", 2.0)))
+    >>> [(p["variable"], p["adjoint"], p["path_count"]) for p in report["partials"]]
+    [('x', 3.0, 2), ('y', 0.0, 1)]
+    """
+    at = {name: finite(value) for name, value in point}
+    return graph_report(parse_expression(text, variables), variables, at, symbolic=False)
+
+
+def graph_partials_of(
+    text: str, variables: tuple[str, ...], point: tuple[tuple[str, float], ...]
+) -> list[SymbolicPartial]:
+    """SymPy's ∂f/∂v for every variable the expression uses, and its value at the point
+    (:func:`symbolic_partials`), to check the backward pass against.
+
+    >>> graph_partials_of("x*y + sin(x)", ("x", "y", "z"), (("x", 0.0), ("y", 2.0)))[0]["value"]
+    3.0
+    """
+    typed = parse_expression(text, variables)
+    used = tuple(name for name in variables if sympy.Symbol(name) in typed.free_symbols)
+    at = {name: finite(value) for name, value in point}
+    return symbolic_partials(typed, used, at)

@@ -2,10 +2,10 @@
 
 Two kinds of code live here:
 
-- **Task bodies** (:func:`partials_task`, :func:`gradient_field_task`, :func:`descent_path_task`): they take
+- **Worker tasks** (:func:`partial_derivatives`, :func:`gradient_field`, :func:`descent_path`): they take
   the student's normalised text and plain numbers, parse and differentiate with SymPy, and return plain data.
-  They run inside the sandboxed worker (``calc_core.tasks`` registers them); called directly, they run in
-  your own process.
+  They run inside the sandboxed worker (``calc_core.tasks`` registers them, ``calc_core.service`` calls them
+  by these names); called directly, they run in your own process.
 - **Plain numpy helpers** (grids, difference quotients, the directional derivative, gradient descent) that
   work on any vectorised function of several arrays, e.g. one from ``calc_core.numeric.compile_numeric``.
 
@@ -28,7 +28,12 @@ import numpy as np
 import sympy
 
 from calc_core.errors import ExpressionError
+from calc_core.numeric import compile_numeric
 from calc_core.parser import evaluated, parse_expression
+from calc_core.printing import printable
+from calc_core.results import DescentData, GridData, PartialEntry, Partials
+from calc_core.step_latex import step_to_dict
+from calc_core.steps import derivative_steps
 
 # The variable names a student may use, in the order they are tried: D2L's x1, x2, … first, then x, y, z.
 VARIABLE_FAMILIES: tuple[tuple[str, ...], ...] = (("x1", "x2", "x3", "x4"), ("x", "y", "z"))
@@ -354,15 +359,15 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def partials_task(
+def partial_derivatives(
     text: str, variables: tuple[str, ...], point: tuple[float, ...], with_steps: bool = True
-) -> dict:
+) -> Partials:
     """Every partial derivative of f: steps (∂ notation), LaTeX, text, its value at ``point``, and the
     difference quotients of the limit definition (moving that variable alone, h = 0.1 … 0.00001).
 
     ``f_value`` is f at the point (None where undefined); values that are undefined are None, quotients NaN.
 
-    >>> result = partials_task("3*x1^2 + 5*exp(x2)", ("x1", "x2"), (1.0, 0.0))
+    >>> result = partial_derivatives("3*x1^2 + 5*exp(x2)", ("x1", "x2"), (1.0, 0.0))
     >>> [p["latex"] for p in result["partials"]], [p["value"] for p in result["partials"]]
     (['6 x_{1}', '5 e^{x_{2}}'], [6.0, 5.0])
     >>> result["partials"][0]["steps"]["application"].startswith(r"\\frac{\\partial}{\\partial x_{1}}")
@@ -370,16 +375,12 @@ def partials_task(
     >>> [round(q, 5) for q in result["partials"][0]["quotients"]]
     [6.3, 6.03, 6.003, 6.0003, 6.00003]
     """
-    from calc_core.numeric import compile_numeric
-    from calc_core.steps import derivative_steps
-    from calc_core.tasks import printable
-
     typed = parse_expression(text, variables)
     symbols = _symbols(typed, variables)
     values = _checked_point(point, variables)
     value = evaluated(typed)
     f = compile_numeric(typed, symbols)
-    partials = []
+    partials: list[PartialEntry] = []
     for index, (name, symbol) in enumerate(zip(variables, symbols, strict=True)):
         derivative = printable(real_derivative(value, symbol))
         numeric = compile_numeric(derivative, symbols)
@@ -392,9 +393,8 @@ def partials_task(
             "steps": None,
         }
         if with_steps:
-            entry["steps"] = derivative_steps(typed, name, simplify_budget=PARTIAL_STEPS_BUDGET).to_dict(
-                partial=True
-            )
+            derivation = derivative_steps(typed, name, simplify_budget=PARTIAL_STEPS_BUDGET)
+            entry["steps"] = step_to_dict(derivation, partial=True)
         partials.append(entry)
     return {
         "variables": list(variables),
@@ -405,18 +405,15 @@ def partials_task(
     }
 
 
-def gradient_field_task(text: str, variables: tuple[str, ...], window: tuple[float, ...], n: int) -> dict:
+def gradient_field(text: str, variables: tuple[str, ...], window: tuple[float, ...], n: int) -> GridData:
     """f and its two partial derivatives on an n × n grid over ``window`` (``Grid.to_dict()``).
 
     Only for functions of two variables: that is what a picture can show.
 
-    >>> grid = Grid.from_dict(gradient_field_task("x1*x2", ("x1", "x2"), (0.0, 1.0, 0.0, 1.0), 2))
+    >>> grid = Grid.from_dict(gradient_field("x1*x2", ("x1", "x2"), (0.0, 1.0, 0.0, 1.0), 2))
     >>> grid.f.tolist(), grid.fx.tolist()
     ([[0.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [1.0, 1.0]])
     """
-    from calc_core.numeric import compile_numeric
-    from calc_core.tasks import printable
-
     if len(variables) != 2:
         raise ExpressionError("bad_range", low=2, high=len(variables))
     typed = parse_expression(text, variables)
@@ -427,18 +424,15 @@ def gradient_field_task(text: str, variables: tuple[str, ...], window: tuple[flo
     return evaluate_grid(f, fx, fy, window, n).to_dict()
 
 
-def descent_path_task(
+def descent_path(
     text: str, variables: tuple[str, ...], start: tuple[float, ...], learning_rate: float, steps: int
-) -> dict:
+) -> DescentData:
     """Gradient descent on f from ``start`` (``DescentPath.to_dict()``).
 
-    >>> path = DescentPath.from_dict(descent_path_task("x1^2 + x2^2", ("x1", "x2"), (1.0, 2.0), 0.25, 2))
+    >>> path = DescentPath.from_dict(descent_path("x1^2 + x2^2", ("x1", "x2"), (1.0, 2.0), 0.25, 2))
     >>> path.loss.tolist(), path.status
     ([5.0, 1.25, 0.3125], 'ok')
     """
-    from calc_core.numeric import compile_numeric
-    from calc_core.tasks import printable
-
     typed = parse_expression(text, variables)
     symbols = _symbols(typed, variables)
     values = _checked_point(start, variables)

@@ -93,7 +93,7 @@ _SYMBOL_MAP = {
     "–": "-",
     "\u3000": " ",
 }
-_PREFIX_DEFINITION = re.compile(r"^\s*(?:[a-zA-Z]\w*\s*\([^()=]*\)|y|z|u)\s*=")
+PREFIX_DEFINITION = re.compile(r"^\s*(?:[a-zA-Z]\w*\s*\([^()=]*\)|y|z|u)\s*=")
 
 
 @dataclass(frozen=True)
@@ -535,7 +535,7 @@ def parse_expression(text: str, variables: tuple[str, ...] = ("x",)):
         raise TypeError("text must be a str")
     if len(text) > MAX_LENGTH:
         raise ExpressionError("too_long", MAX_LENGTH, limit=MAX_LENGTH, length=len(text))
-    definition = _PREFIX_DEFINITION.match(text)
+    definition = PREFIX_DEFINITION.match(text)
     if definition and text.count("=") == 1:
         text = " " * definition.end() + text[definition.end() :]  # "y = 3x" or "f(x) = 3x": keep positions
     variables = tuple(variables)

@@ -6,8 +6,8 @@ through SHA-512, not through Python's salted ``hash()``), drawing only from tupl
 the same problems on every machine and in every process, and problem 3 is the same whether a set has 5 or
 10 problems. A teacher puts ``?seed=…&rule=…&level=…`` in a link and the whole class gets the same set.
 
-``practice_set`` adds what SymPy knows (the derivative, LaTeX); it runs in the sandboxed worker (task
-``practice_set``): the problems are ours, but SymPy work stays out of the Streamlit server all the same.
+``practice_problems`` adds what SymPy knows (the derivative, LaTeX); it runs in the sandboxed worker (task
+``practice_problems``): the problems are ours, but SymPy work stays out of the Streamlit server all the same.
 
 Levels: 1 applies the rule once to simple pieces; 2 mixes in a second rule (a constant multiple, a simple
 inner function); 3 combines rules or uses less common functions (roots, negative powers, inverse trig).
@@ -20,6 +20,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+
+import sympy
+
+from calc_core.parser import evaluated, format_expression, parse_expression
+from calc_core.printing import expression_latex
+from calc_core.results import PracticeProblem
 
 # The rules a problem set can practise, in lesson order; "mixed" draws one of the others per problem.
 PRACTICE_RULES = ("power", "product", "quotient", "chain", "exp_log", "trig", "mixed")
@@ -309,22 +315,17 @@ def generate_problems(seed: int, rule: str, level: int, count: int) -> list[dict
     return problems
 
 
-def practice_set(seed: int, rule: str, level: int, count: int) -> list[dict]:
+def practice_problems(seed: int, rule: str, level: int, count: int) -> list[PracticeProblem]:
     """:func:`generate_problems` with what SymPy adds: each problem's ``derivative`` (parser input: the
     expected answer for ``calc_core.answers.check_answer``), ``function_latex`` and ``derivative_latex``.
 
-    Plain data only: run it as the worker task ``practice_set``.
+    Plain data only: run it as the worker task ``practice_problems``.
 
-    >>> problem = practice_set(7, "power", 1, 1)[0]
+    >>> problem = practice_problems(7, "power", 1, 1)[0]
     >>> problem["function"], problem["derivative"], problem["derivative_latex"]
     ('6x^4 + 3x', '3 + 24*x^3', '24 x^{3} + 3')
     """
-    import sympy
-
-    from calc_core.parser import evaluated, format_expression, parse_expression
-    from calc_core.steps import expression_latex
-
-    problems = []
+    problems: list[PracticeProblem] = []
     for problem in generate_problems(seed, rule, level, count):
         function = parse_expression(problem["function"], (VARIABLE,))
         derivative = sympy.diff(evaluated(function), sympy.Symbol(VARIABLE))

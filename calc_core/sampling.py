@@ -132,7 +132,15 @@ def sample_function(
     [0.0, 1.0, 4.0]
     """
     xs = _grid(x_min, x_max, n)
-    ys = _evaluate(expr, var, xs, variables)
+    return curve_of_values(xs, _evaluate(expr, var, xs, variables))
+
+
+def curve_of_values(xs: np.ndarray, ys: np.ndarray) -> SampledCurve:
+    """Values already computed on a grid, as a curve: NaN are gaps, poles split it, limits are robust.
+
+    >>> curve_of_values(np.array([0.0, 1.0, 2.0]), np.array([1.0, np.nan, 3.0])).segment.tolist()
+    [0, -1, 1]
+    """
     limits = robust_limits(ys)
     return SampledCurve(x=xs, y=ys, segment=_segments(ys, limits), y_limits=limits)
 

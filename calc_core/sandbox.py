@@ -402,7 +402,7 @@ class WorkerPool:
     limit. A caller waits at most its task's timeout plus ``start_allowance`` seconds for a free worker.
 
     >>> with WorkerPool(size=1, timeout=10) as pool:
-    ...     pool.run_task("describe", "x^2 + x^2", ("x",))["latex_evaluated"]
+    ...     pool.run_task("describe_expression", "x^2 + x^2", ("x",))["latex_evaluated"]
     '2 x^{2}'
     """
 
@@ -681,9 +681,9 @@ def run_task(task: str, *args, timeout: float | None = None, cache: bool = True)
     Returns the task's plain-data result; raises its ExpressionError, or ``timeout`` (over ``timeout``
     seconds, default 3), ``memory_limit``, ``worker_failed``.
 
-    >>> run_task("diff", "x^3", ("x",), "x")
+    >>> run_task("differentiate_expression", "x^3", ("x",), "x")
     {'latex': '3 x^{2}', 'text': '3*x**2'}
-    >>> run_task("describe", "sinx", ("x",))
+    >>> run_task("describe_expression", "sinx", ("x",))
     Traceback (most recent call last):
     ...
     calc_core.errors.ExpressionError: unknown_name at 1 (name='sinx', suggestion='sin(x)')

@@ -8,7 +8,30 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from calc_core.limits import ErrorTable, OneSidedTable
+from calc_core.multivariate import DescentPath, Grid
 from calc_core.parser import format_expression
+from calc_core.results import (
+    AnswerVerdict,
+    CompositeSplit,
+    Derivative,
+    DerivativeLimit,
+    Description,
+    ErrorTableData,
+    GraphReport,
+    LimitTables,
+    ManyVariableChain,
+    OneSidedData,
+    OneVariableChain,
+    Partials,
+    PracticeProblem,
+    StepData,
+    SymbolicPartial,
+    TangentData,
+    TangentLine,
+)
 from calc_core.sampling import SampledCurve
 from calc_core.sandbox import run_task
 
@@ -28,38 +51,38 @@ def _expression_task(task: str, expr, variables: tuple[str, ...], *args):
 def _check_evaluation(expr, variables: tuple[str, ...]) -> str:
     """The expression's text, once its evaluation alone has passed (see :func:`_expression_task`)."""
     text = format_expression(expr)
-    run_task("evaluate", text, tuple(variables))
+    run_task("evaluate_expression", text, tuple(variables))
     return text
 
 
-def describe_expression(expr, variables: tuple[str, ...]) -> dict:
+def describe_expression(expr, variables: tuple[str, ...]) -> Description:
     """LaTeX of the expression as typed and evaluated, and the variables it really depends on.
 
     >>> from calc_core.parser import parse_expression
     >>> describe_expression(parse_expression("x*x"), ("x",))["latex_evaluated"]
     'x^{2}'
     """
-    return _expression_task("describe", expr, variables)
+    return _expression_task("describe_expression", expr, variables)
 
 
-def derivative_steps_of(expr, variables: tuple[str, ...], var: str) -> dict:
-    """The step-by-step derivation (``calc_core.steps.Step.to_dict()``), computed in the sandbox.
+def derivative_steps_of(expr, variables: tuple[str, ...], var: str) -> StepData:
+    """The step-by-step derivation (``calc_core.step_latex.step_to_dict``), computed in the sandbox.
 
     >>> from calc_core.parser import parse_expression
     >>> derivative_steps_of(parse_expression("x*sin(x)"), ("x",), "x")["rule"]
     'product'
     """
-    return _expression_task("steps", expr, variables, var)
+    return _expression_task("derivative_steps_of", expr, variables, var)
 
 
-def differentiate_expression(expr, variables: tuple[str, ...], var: str) -> dict:
+def differentiate_expression(expr, variables: tuple[str, ...], var: str) -> Derivative:
     """The derivative with respect to ``var`` as ``{"latex", "text"}``.
 
     >>> from calc_core.parser import parse_expression
     >>> differentiate_expression(parse_expression("3x^2 - 4x"), ("x",), "x")["latex"]
     '6 x - 4'
     """
-    return _expression_task("diff", expr, variables, var)
+    return _expression_task("differentiate_expression", expr, variables, var)
 
 
 def sample_expression(
@@ -77,14 +100,14 @@ def sample_expression(
     >>> sample_expression(parse_expression("1/x"), ("x",), "x", -1, 1, 3).segment.tolist()
     [0, -1, 1]
     """
-    data = _expression_task("sample", expr, variables, var, float(x_min), float(x_max), n, fixed)
+    data = _expression_task("sample_expression", expr, variables, var, float(x_min), float(x_max), n, fixed)
     return SampledCurve.from_dict(data)
 
 
-def derivative_limit(expr, variables: tuple[str, ...], var: str, x0: float) -> dict:
+def derivative_limit(expr, variables: tuple[str, ...], var: str, x0: float) -> DerivativeLimit:
     """The one-sided limits of (f(x0 + h) − f(x0))/h as h → 0± by SymPy, and the verdict, as plain data.
 
-    See ``calc_core.limits.exact_derivative_limit`` for the result's keys.
+    See ``calc_core.derivative_limits.exact_derivative_limit`` for the result's keys.
 
     >>> from calc_core.parser import parse_expression
     >>> derivative_limit(parse_expression("abs(x)"), ("x",), "x", 0)["verdict"]
@@ -93,8 +116,11 @@ def derivative_limit(expr, variables: tuple[str, ...], var: str, x0: float) -> d
     return _expression_task("derivative_limit", expr, variables, var, float(x0))
 
 
-def limit_tables(expr, variables: tuple[str, ...], var: str, x0: float, exact: float | None = None) -> dict:
-    """The float64 numbers of the limits page for f at x0 (``calc_core.tasks.limit_tables``), as plain data.
+def limit_tables(
+    expr, variables: tuple[str, ...], var: str, x0: float, exact: float | None = None
+) -> LimitTables:
+    """The float64 numbers of the limits page for f at x0, as plain data
+    (``calc_core.derivative_limits.limit_tables``).
 
     ``exact`` is f'(x0) when known (from :func:`derivative_limit`): only then are the errors computed (a
     non-finite value counts as unknown).
@@ -110,7 +136,7 @@ def limit_tables(expr, variables: tuple[str, ...], var: str, x0: float, exact: f
     return _expression_task("limit_tables", expr, variables, var, float(x0), exact)
 
 
-def error_table_of(data: dict):
+def error_table_of(data: ErrorTableData) -> ErrorTable:
     """The ``ErrorTable`` of ``limit_tables(...)["errors"]``: the worker's numbers, not recomputed.
 
     >>> from calc_core.parser import parse_expression
@@ -119,10 +145,6 @@ def error_table_of(data: dict):
     >>> table.h.size == len(tables["errors"]["h"]), bool(table.error["forward"][0] > 0)
     (True, True)
     """
-    import numpy as np
-
-    from calc_core.limits import ErrorTable
-
     return ErrorTable(
         x0=float(data["x0"]),
         exact=float(data["exact"]),
@@ -137,7 +159,7 @@ def error_table_of(data: dict):
     )
 
 
-def one_sided_table_of(data: dict):
+def one_sided_table_of(data: OneSidedData) -> OneSidedTable:
     """The ``OneSidedTable`` of ``limit_tables(...)["one_sided"]``.
 
     >>> from calc_core.parser import parse_expression
@@ -145,10 +167,6 @@ def one_sided_table_of(data: dict):
     >>> table.left.tolist()[-1], table.right.tolist()[-1], table.verdict()
     (-1.0, 1.0, 'one_sided_differ')
     """
-    import numpy as np
-
-    from calc_core.limits import OneSidedTable
-
     return OneSidedTable(
         x0=float(data["x0"]),
         f_x0=float(data["f_x0"]),
@@ -167,8 +185,9 @@ def tangent_data(
     n: int,
     x0: float,
     second: bool = False,
-) -> dict:
-    """f, f' (and f'') on a grid for the browser-side tangent, and the numbers at x0 (``tasks.tangent_data``).
+) -> TangentData:
+    """f, f' (and f'') on a grid for the browser-side tangent, and the numbers at x0
+    (``calc_core.tangent.tangent_data``).
 
     >>> from calc_core.parser import parse_expression
     >>> data = tangent_data(parse_expression("3x^2 - 4x"), ("x",), "x", 0, 2, 3, 1.0)
@@ -188,8 +207,9 @@ def tangent_data(
     )
 
 
-def tangent_line(expr, variables: tuple[str, ...], var: str, x0: float) -> dict:
-    """The exact tangent y = kx + b at x0 and the verdict on differentiability (``tasks.tangent_line``).
+def tangent_line(expr, variables: tuple[str, ...], var: str, x0: float) -> TangentLine:
+    """The exact tangent y = kx + b at x0 and the verdict on differentiability
+    (``calc_core.tangent.tangent_line``).
 
     >>> from calc_core.parser import parse_expression
     >>> tangent_line(parse_expression("3x^2 - 4x"), ("x",), "x", 1.0)["line_latex"]
@@ -203,9 +223,9 @@ def tangent_line(expr, variables: tuple[str, ...], var: str, x0: float) -> dict:
 
 def partial_derivatives(
     expr, variables: tuple[str, ...], point: tuple[float, ...], with_steps: bool = True
-) -> dict:
+) -> Partials:
     """Every partial derivative of ``expr``: steps (∂ notation), LaTeX, value at ``point``, and the
-    difference quotients in that variable alone (``calc_core.multivariate.partials_task``).
+    difference quotients in that variable alone (``calc_core.multivariate.partial_derivatives``).
 
     >>> from calc_core.parser import parse_expression
     >>> result = partial_derivatives(parse_expression("x1*x2", ("x1", "x2")), ("x1", "x2"), (2.0, 3.0))
@@ -213,10 +233,10 @@ def partial_derivatives(
     (['x_{2}', 'x_{1}'], [3.0, 2.0])
     """
     point = tuple(float(v) for v in point)
-    return _expression_task("partials", expr, variables, point, bool(with_steps))
+    return _expression_task("partial_derivatives", expr, variables, point, bool(with_steps))
 
 
-def gradient_field(expr, variables: tuple[str, ...], window: tuple[float, ...], n: int):
+def gradient_field(expr, variables: tuple[str, ...], window: tuple[float, ...], n: int) -> Grid:
     """f, ∂f/∂x₁ and ∂f/∂x₂ on an n × n grid over ``window`` = (x₁ min, x₁ max, x₂ min, x₂ max), as a
     ``calc_core.multivariate.Grid``.
 
@@ -225,15 +245,13 @@ def gradient_field(expr, variables: tuple[str, ...], window: tuple[float, ...], 
     >>> grid.fx[0].tolist(), grid.fy[0].tolist()
     ([0.0, 1.0, 2.0], [1.0, 1.0, 1.0])
     """
-    from calc_core.multivariate import Grid
-
     window = tuple(float(v) for v in window)
     return Grid.from_dict(_expression_task("gradient_field", expr, variables, window, int(n)))
 
 
 def descent_path(
     expr, variables: tuple[str, ...], start: tuple[float, ...], learning_rate: float, steps: int
-):
+) -> DescentPath:
     """Gradient descent on ``expr`` from ``start`` (a ``calc_core.multivariate.DescentPath``).
 
     >>> from calc_core.parser import parse_expression
@@ -241,8 +259,6 @@ def descent_path(
     >>> path.loss.tolist()
     [2.0, 0.5]
     """
-    from calc_core.multivariate import DescentPath
-
     start = tuple(float(v) for v in start)
     data = _expression_task("descent_path", expr, variables, start, float(learning_rate), int(steps))
     return DescentPath.from_dict(data)
@@ -251,18 +267,18 @@ def descent_path(
 # --- The chain rule page ---------------------------------------------------------------------------------
 
 
-def split_composite(expr, levels: int = 2) -> dict:
-    """A composite of x split into outer and inner functions (``calc_core.tasks.chain_split``).
+def split_composite(expr, levels: int = 2) -> CompositeSplit:
+    """A composite of x split into outer and inner functions (``calc_core.chain.split_composite``).
 
     >>> from calc_core.parser import parse_expression
     >>> split_composite(parse_expression("exp(sin(x^2))"), 3)["parts"]
     ['exp(u)', 'sin(v)', 'x^2']
     """
-    return run_task("chain_split", _check_evaluation(expr, ("x",)), int(levels))
+    return run_task("split_composite", _check_evaluation(expr, ("x",)), int(levels))
 
 
-def chain_of_composition(stages, x0: float) -> dict:
-    """dy/dx = dy/du · du/dx (…) at x0 (``calc_core.tasks.chain_one``).
+def chain_of_composition(stages, x0: float) -> OneVariableChain:
+    """dy/dx = dy/du · du/dx (…) at x0 (``calc_core.chain.chain_of_composition``).
 
     ``stages``: (expression, the variable it is written in) per function, outermost first.
 
@@ -272,11 +288,11 @@ def chain_of_composition(stages, x0: float) -> dict:
     2.0
     """
     texts = tuple((_check_evaluation(expr, (str(var),)), str(var)) for expr, var in stages)
-    return run_task("chain_one", texts, float(x0))
+    return run_task("chain_of_composition", texts, float(x0))
 
 
-def chain_of_many(outer, outer_variables, inners, inner_variables, point) -> dict:
-    """∂y/∂xᵢ = Σⱼ ∂y/∂uⱼ · ∂uⱼ/∂xᵢ with its Jacobians (``calc_core.tasks.chain_many``).
+def chain_of_many(outer, outer_variables, inners, inner_variables, point) -> ManyVariableChain:
+    """∂y/∂xᵢ = Σⱼ ∂y/∂uⱼ · ∂uⱼ/∂xᵢ with its Jacobians (``calc_core.chain.chain_of_many``).
 
     >>> from calc_core.parser import parse_expression
     >>> outer = parse_expression("x^2 + y*z", ("x", "y", "z"))
@@ -285,7 +301,7 @@ def chain_of_many(outer, outer_variables, inners, inner_variables, point) -> dic
     [6.0, 3.0]
     """
     return run_task(
-        "chain_many",
+        "chain_of_many",
         _check_evaluation(outer, outer_variables),
         tuple(outer_variables),
         tuple(_check_evaluation(inner, inner_variables) for inner in inners),
@@ -294,7 +310,7 @@ def chain_of_many(outer, outer_variables, inners, inner_variables, point) -> dic
     )
 
 
-def computational_graph_of(expr, variables: tuple[str, ...], point: dict[str, float]) -> dict:
+def computational_graph_of(expr, variables: tuple[str, ...], point: dict[str, float]) -> GraphReport:
     """The computational graph, its forward and backward pass at ``point`` and the sum over paths
     (``calc_core.graph.graph_report`` without SymPy; :func:`graph_partials_of` gives SymPy's check).
 
@@ -304,10 +320,10 @@ def computational_graph_of(expr, variables: tuple[str, ...], point: dict[str, fl
     (6.0, 2)
     """
     at = tuple((name, float(point[name])) for name in variables if name in point)
-    return _expression_task("computational_graph", expr, variables, at)
+    return _expression_task("computational_graph_of", expr, variables, at)
 
 
-def graph_partials_of(expr, variables: tuple[str, ...], point: dict[str, float]) -> list:
+def graph_partials_of(expr, variables: tuple[str, ...], point: dict[str, float]) -> list[SymbolicPartial]:
     """SymPy's partial derivatives at ``point``: the check of the backward pass (``graph.with_symbolic``).
 
     >>> from calc_core.parser import parse_expression
@@ -315,7 +331,7 @@ def graph_partials_of(expr, variables: tuple[str, ...], point: dict[str, float])
     [{'variable': 'x', 'latex': '2 x', 'value': 6.0}]
     """
     at = tuple((name, float(point[name])) for name in variables if name in point)
-    return _expression_task("graph_partials", expr, variables, at)
+    return _expression_task("graph_partials_of", expr, variables, at)
 
 
 def check_answer(
@@ -325,7 +341,7 @@ def check_answer(
     domain_text: str | None = None,
     solve_for: str | None = None,
     seed: int = 0,
-) -> dict:
+) -> AnswerVerdict:
     """The verdict on a student's answer (``calc_core.answers.check_answer``), checked in the sandbox.
 
     The answer crosses as the student typed it: it is parsed in the worker, so a parse error comes back as
@@ -346,10 +362,10 @@ def check_answer(
     )
 
 
-def practice_problems(seed: int, rule: str, level: int, count: int) -> list[dict]:
-    """A practice set (``calc_core.practice.practice_set``): problems, their derivatives and LaTeX.
+def practice_problems(seed: int, rule: str, level: int, count: int) -> list[PracticeProblem]:
+    """A practice set (``calc_core.practice.practice_problems``): problems, their derivatives and LaTeX.
 
     >>> [p["function"] for p in practice_problems(7, "power", 1, 2)]
     ['6x^4 + 3x', '5x^3']
     """
-    return run_task("practice_set", int(seed), str(rule), int(level), int(count))
+    return run_task("practice_problems", int(seed), str(rule), int(level), int(count))

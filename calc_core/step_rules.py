@@ -2,8 +2,8 @@
 
 The tree of Steps is data (like SymPy's ``manualintegrate``): a Step states one equation
 ``d(expr)/d(var) = result``, names the rule that justifies it, and holds the substeps whose results it used.
-Printing lives in :mod:`calc_core.steps`. Every rule computes its result from its substeps' results, the way
-a student would; SymPy's ``diff`` appears only in the labelled ``fallback`` rule.
+Printing lives in :mod:`calc_core.step_latex` (``step_to_dict``). Every rule computes its result from its
+substeps' results, the way a student would; SymPy's ``diff`` appears only in the labelled ``fallback`` rule.
 
 The expression is read as the student typed it (the parser builds it with ``evaluate=False``): a Mul with a
 factor ``b**-1`` after its first factor is a division the student wrote, ``Mul(-1, a)`` is ``-a``. Results
@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import sympy
 
 from calc_core.parser import evaluated
+from calc_core.printing import negated, split_division
 
 # The published rule ids, in the order a lesson meets them.
 RULES = (
@@ -88,12 +89,6 @@ class Step:
     def rules_used(self) -> set[str]:
         return {step.rule for step in self.walk()}
 
-    def to_dict(self, partial: bool = False) -> dict:
-        """Plain data (strings, lists, dicts, None) for the renderer: see ``calc_core.steps.step_to_dict``."""
-        from calc_core.steps import step_to_dict  # printing lives beside the other rendering helpers
-
-        return step_to_dict(self, partial=partial)
-
 
 # --- the elementary functions: rule id and derivative as a function of the argument ----------------------
 
@@ -128,29 +123,6 @@ ELEMENTARY: dict[type, tuple[str, Callable[[sympy.Expr], sympy.Expr]]] = {
 # --- reading the expression as typed -----------------------------------------------------------------
 
 
-def is_reciprocal(factor: sympy.Expr) -> bool:
-    """``b**-1``: how the parser writes the divisor of ``a/b``.
-
-    >>> is_reciprocal(sympy.Pow(sympy.Symbol("x"), -1, evaluate=False))
-    True
-    """
-    return factor.is_Pow and factor.exp == -1
-
-
-def split_division(factors: tuple) -> tuple[list, list]:
-    """The factors of a typed product as (numerator factors, divisors): ``a/b*c`` gives ``([a, c], [b])``.
-
-    The first factor always belongs to the numerator, so ``x^-1*sin(x)`` is a product, not a division.
-
-    >>> x = sympy.Symbol("x")
-    >>> split_division((x, sympy.Pow(x + 1, -1, evaluate=False), sympy.sin(x)))
-    ([x, sin(x)], [x + 1])
-    """
-    numerator = [factors[0], *(f for f in factors[1:] if not is_reciprocal(f))]
-    divisors = [f.base for f in factors[1:] if is_reciprocal(f)]
-    return numerator, divisors
-
-
 def typed_product(factors: list) -> sympy.Expr:
     """The factors as one unevaluated product (a single factor stands alone, none is 1).
 
@@ -183,18 +155,6 @@ def on_the_reals(expr: sympy.Expr) -> sympy.Expr:
 def _product(*factors) -> sympy.Expr:
     """The evaluated product of pieces (typed pieces are evaluated first)."""
     return sympy.Mul(*(evaluated(f) for f in factors))
-
-
-def negated(expr: sympy.Expr) -> tuple[bool, sympy.Expr]:
-    """``(True, a)`` for a typed ``-a``, else ``(False, expr)``.
-
-    >>> x = sympy.Symbol("x")
-    >>> negated(sympy.Mul(-1, sympy.sin(x), evaluate=False)), negated(x)
-    ((True, sin(x)), (False, x))
-    """
-    if expr.is_Mul and len(expr.args) == 2 and expr.args[0] == -1:
-        return True, expr.args[1]
-    return False, expr
 
 
 # --- one derivation: fresh names and the dispatch ------------------------------------------------------

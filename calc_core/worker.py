@@ -250,6 +250,7 @@ def main() -> None:
 
     import numpy  # noqa: F401  -- imported before the memory limit, like everything a task needs
 
+    # Here, not at the top: the worker starts its protocol and its parent watch before the heavy imports.
     from calc_core.tasks import TASKS, warm_up
 
     warm_up()

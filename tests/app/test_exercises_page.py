@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc_core.practice import practice_set
+from calc_core.practice import practice_problems
 from tests.conftest import PROJECT_ROOT
 from ui import exercises_view
 from ui.i18n import LANGUAGES, translate
@@ -230,7 +230,7 @@ def practice_latex(at: AppTest) -> list[str]:
 def test_a_seed_in_the_url_gives_the_same_problems_in_two_fresh_sessions():
     first = open_page(lang="en", seed="123", rule="chain", level="2")
     second = open_page(lang="zh", seed="123", rule="chain", level="2")
-    expected = [rf"f(x) = {p['function_latex']}" for p in practice_set(123, "chain", 2, 5)]
+    expected = [rf"f(x) = {p['function_latex']}" for p in practice_problems(123, "chain", 2, 5)]
     assert practice_latex(first) == practice_latex(second) == expected
     assert first.number_input(key="seed").value == 123
     assert first.selectbox(key="rule").value == "chain"
@@ -258,7 +258,7 @@ def test_an_unknown_rule_in_the_url_is_reported():
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_practice_answers_are_checked_and_scored(language):
     at = open_page(lang=language, seed="7", rule="product", level="1")
-    problems = practice_set(7, "product", 1, 5)
+    problems = practice_problems(7, "product", 1, 5)
     key = "practice_7_product_1_{}"
     type_answer(at, key.format(0), problems[0]["derivative"])
     assert successes(at) == [translate(language, "exercises.verdict_right")]

@@ -11,7 +11,7 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc_core import tasks
+from calc_core import chain, graph
 from calc_core.chain import (
     compose,
     many_variable_chain,
@@ -203,16 +203,16 @@ def test_an_undefined_partial_is_nan_and_not_agreed():
 
 
 def test_chain_one_reads_an_outer_function_typed_in_x_as_a_function_of_u():
-    result = tasks.chain_one((("sin(x)", "x"), ("x^2", "x")), 1.0)
+    result = chain.chain_of_composition((("sin(x)", "x"), ("x^2", "x")), 1.0)
     assert result["functions"][0]["latex"] == r"\sin{\left(u \right)}"
     assert result["agree"]
 
 
 def test_chain_one_refuses_a_variable_that_is_not_the_functions():
     with pytest.raises(ValueError):
-        tasks.chain_one((("sin(y)", "y"), ("x^2", "x")), 1.0)
+        chain.chain_of_composition((("sin(y)", "y"), ("x^2", "x")), 1.0)
     with pytest.raises(ValueError):
-        tasks.chain_one((("sin(u)", "u"),), 1.0)
+        chain.chain_of_composition((("sin(u)", "u"),), 1.0)
 
 
 @pytest.mark.parametrize(
@@ -220,12 +220,12 @@ def test_chain_one_refuses_a_variable_that_is_not_the_functions():
 )
 def test_every_task_refuses_hostile_text(bad):
     calls = [
-        lambda: tasks.chain_split(bad, 2),
-        lambda: tasks.chain_one(((bad, "u"), ("x", "x")), 1.0),
-        lambda: tasks.chain_one((("u", "u"), (bad, "x")), 1.0),
-        lambda: tasks.chain_many(bad, ("u1",), ("x1",), ("x1",), (1.0,)),
-        lambda: tasks.chain_many("u1", ("u1",), (bad,), ("x1",), (1.0,)),
-        lambda: tasks.computational_graph(bad, ("x",), (("x", 1.0),)),
+        lambda: chain.split_composite(bad, 2),
+        lambda: chain.chain_of_composition(((bad, "u"), ("x", "x")), 1.0),
+        lambda: chain.chain_of_composition((("u", "u"), (bad, "x")), 1.0),
+        lambda: chain.chain_of_many(bad, ("u1",), ("x1",), ("x1",), (1.0,)),
+        lambda: chain.chain_of_many("u1", ("u1",), (bad,), ("x1",), (1.0,)),
+        lambda: graph.computational_graph_of(bad, ("x",), (("x", 1.0),)),
     ]
     for call in calls:
         with pytest.raises(ExpressionError):
@@ -235,25 +235,25 @@ def test_every_task_refuses_hostile_text(bad):
 @pytest.mark.parametrize("x0", [math.inf, math.nan])
 def test_a_point_that_is_no_finite_number_is_refused(x0):
     with pytest.raises(ExpressionError):
-        tasks.chain_one((("sin(u)", "u"), ("x", "x")), x0)
+        chain.chain_of_composition((("sin(u)", "u"), ("x", "x")), x0)
     with pytest.raises(ExpressionError):
-        tasks.computational_graph("x", ("x",), (("x", x0),))
+        graph.computational_graph_of("x", ("x",), (("x", x0),))
 
 
 def test_chain_split_levels():
-    assert tasks.chain_split("exp(sin(x^2))", 3) == {"parts": ["exp(u)", "sin(v)", "x^2"]}
+    assert chain.split_composite("exp(sin(x^2))", 3) == {"parts": ["exp(u)", "sin(v)", "x^2"]}
     with pytest.raises(ValueError):
-        tasks.chain_split("sin(x^2)", 4)
+        chain.split_composite("sin(x^2)", 4)
 
 
 def test_the_results_are_plain_data():
     from calc_core.worker import is_plain_data
 
     results = [
-        tasks.chain_split("sin(x^2)", 2),
-        tasks.chain_one((("sin(u)", "u"), ("x^2", "x")), 1.0),
-        tasks.chain_many("u1*u2", ("u1", "u2"), ("x1", "x1^2"), ("x1",), (2.0,)),
-        tasks.computational_graph("x*y + sin(x)", ("x", "y", "z"), (("x", 1.0), ("y", 2.0))),
+        chain.split_composite("sin(x^2)", 2),
+        chain.chain_of_composition((("sin(u)", "u"), ("x^2", "x")), 1.0),
+        chain.chain_of_many("u1*u2", ("u1", "u2"), ("x1", "x1^2"), ("x1",), (2.0,)),
+        graph.computational_graph_of("x*y + sin(x)", ("x", "y", "z"), (("x", 1.0), ("y", 2.0))),
     ]
     assert all(is_plain_data(result) for result in results)
 

@@ -14,7 +14,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from calc_core.multivariate import Grid, evaluate_grid, gradient_descent, gradient_field_task
+from calc_core.multivariate import Grid, evaluate_grid, gradient_descent, gradient_field
 from viz.gradient_charts import (
     ANGLE_PARAM,
     LEVEL_DATA,
@@ -151,7 +151,7 @@ def test_translated_labels_reach_the_chart():
 
 
 def test_gaps_become_null_and_are_left_out_of_the_heatmap():
-    gaps = Grid.from_dict(gradient_field_task("log(x1) + x2", ("x1", "x2"), (-1.0, 1.0, -1.0, 1.0), 5))
+    gaps = Grid.from_dict(gradient_field("log(x1) + x2", ("x1", "x2"), (-1.0, 1.0, -1.0, 1.0), 5))
     records = grid_records(gaps)
     assert records[0]["f"] is None and records[-1]["f"] is not None
     spec = gradient_chart(gaps, (0.5, 0.5)).to_dict()
@@ -188,7 +188,7 @@ def test_the_surface_figure_draws_chinese_without_missing_glyphs():
 
 
 def test_the_surface_clips_a_pole_and_survives_gaps():
-    grid = Grid.from_dict(gradient_field_task("1/(x1^2 + x2^2) + log(x1)", ("x1", "x2"), (-3, 3, -3, 3), 41))
+    grid = Grid.from_dict(gradient_field("1/(x1^2 + x2^2) + log(x1)", ("x1", "x2"), (-3, 3, -3, 3), 41))
     figure = surface_figure(grid, (1.0, 1.0), projector=True)
     low, high = figure.axes[0].get_zlim()
     assert high < 100 and np.isfinite([low, high]).all()

@@ -15,15 +15,18 @@ from calc_core.errors import ExpressionError
 from calc_core.graph import (
     FUNCTIONS,
     build_graph,
+    computational_graph_of,
     definition_text,
     evaluate,
     forward,
+    graph_partials_of,
     graph_report,
     path_product,
     paths_to_output,
     real_power,
     walkthrough_focus,
     walkthrough_steps,
+    with_symbolic,
 )
 from calc_core.numeric import compile_numeric
 from calc_core.parser import MAX_LENGTH, MAX_NODES, evaluated, parse_expression
@@ -370,12 +373,9 @@ def test_the_largest_expression_the_parser_allows_is_fast():
 
 def test_the_symbolic_check_is_separate_and_merged():
     """The page asks the worker for the graph (float arithmetic only) and for SymPy's check separately."""
-    from calc_core import tasks
-    from calc_core.graph import with_symbolic
-
-    report = tasks.computational_graph("x*y + sin(x)", VARIABLES, (("x", 1.0), ("y", 2.0), ("z", 0.0)))
+    report = computational_graph_of("x*y + sin(x)", VARIABLES, (("x", 1.0), ("y", 2.0), ("z", 0.0)))
     assert all(p["agree"] is None and p["latex"] is None for p in report["partials"])
-    partials = tasks.graph_partials("x*y + sin(x)", VARIABLES, (("x", 1.0), ("y", 2.0), ("z", 0.0)))
+    partials = graph_partials_of("x*y + sin(x)", VARIABLES, (("x", 1.0), ("y", 2.0), ("z", 0.0)))
     assert [p["variable"] for p in partials] == ["x", "y"]
     merged = with_symbolic(report, partials)
     assert [p["agree"] for p in merged["partials"]] == [True, True]

@@ -23,7 +23,7 @@ from calc_core.identities import (
     norm_quotients_at_zero,
     random_inputs,
 )
-from calc_core.multivariate import numerical_gradient, partials_task
+from calc_core.multivariate import numerical_gradient, partial_derivatives
 
 SHAPES = [(1, 1), (1, 4), (4, 1), (2, 3), (3, 2), (5, 5), (MAX_SIZE, 2)]
 
@@ -117,7 +117,7 @@ def test_unknown_names_are_refused():
 
 def test_exercise_2_gradient_is_exact():
     """∇(3x₁² + 5e^{x₂}) = [6x₁, 5e^{x₂}], symbolically (the worker's task) and numerically."""
-    result = partials_task("3*x1^2 + 5*exp(x2)", ("x1", "x2"), (1.0, 2.0), False)
+    result = partial_derivatives("3*x1^2 + 5*exp(x2)", ("x1", "x2"), (1.0, 2.0), False)
     assert [p["latex"] for p in result["partials"]] == ["6 x_{1}", "5 e^{x_{2}}"]
     rng = np.random.default_rng(0)
     for x in rng.uniform(-2, 2, size=(10, 2)):
@@ -144,7 +144,7 @@ def test_exercise_3_fails_at_zero():
     assert norm_gradient(np.zeros(3)) is None
     rows = norm_quotients_at_zero(3, (0.1, 1e-3, 1e-8))
     assert [(row["right"], row["left"]) for row in rows] == [(1.0, -1.0)] * 3
-    symbolic = partials_task("sqrt(x1^2 + x2^2 + x3^2)", ("x1", "x2", "x3"), (0.0, 0.0, 0.0), False)
+    symbolic = partial_derivatives("sqrt(x1^2 + x2^2 + x3^2)", ("x1", "x2", "x3"), (0.0, 0.0, 0.0), False)
     assert [p["value"] for p in symbolic["partials"]] == [None, None, None]
-    away = partials_task("sqrt(x1^2 + x2^2 + x3^2)", ("x1", "x2", "x3"), (1.0, 2.0, 2.0), False)
+    away = partial_derivatives("sqrt(x1^2 + x2^2 + x3^2)", ("x1", "x2", "x3"), (1.0, 2.0, 2.0), False)
     assert [p["value"] for p in away["partials"]] == pytest.approx([1 / 3, 2 / 3, 2 / 3])

@@ -11,7 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from calc_core import service, tasks
+from calc_core import derivative_limits as tasks
+from calc_core import service
 from calc_core.errors import ExpressionError
 from calc_core.limits import (
     SCHEMES,

@@ -10,21 +10,22 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from calc_core import service
 from calc_core.errors import ExpressionError
 from calc_core.multivariate import (
     MAX_DESCENT_STEPS,
     DescentPath,
     Grid,
-    descent_path_task,
+    descent_path,
     detect_variables,
     difference_quotients,
     directional_derivative,
     evaluate_grid,
     gradient_descent,
-    gradient_field_task,
+    gradient_field,
     numerical_gradient,
     parse_point,
-    partials_task,
+    partial_derivatives,
     steepest_angle,
     variables_used,
     window_around,
@@ -32,7 +33,6 @@ from calc_core.multivariate import (
 from calc_core.numeric import compile_numeric
 from calc_core.parser import parse_expression
 from calc_core.sandbox import run_task
-from calc_core.service import descent_path, gradient_field, partial_derivatives
 from calc_core.tasks import TASKS
 
 EXERCISE2 = "3*x1^2 + 5*exp(x2)"
@@ -90,7 +90,7 @@ def test_variables_used_keeps_two_at_least():
 
 
 def test_exercise_2_partials_are_exact():
-    result = partials_task(EXERCISE2, ("x1", "x2"), (1.0, 2.0))
+    result = partial_derivatives(EXERCISE2, ("x1", "x2"), (1.0, 2.0))
     first, second = result["partials"]
     assert (first["latex"], second["latex"]) == ("6 x_{1}", "5 e^{x_{2}}")
     x1, x2 = sympy.symbols("x1 x2")
@@ -102,7 +102,7 @@ def test_exercise_2_partials_are_exact():
 
 
 def test_steps_are_written_with_the_partial_sign_and_hold_the_others_constant():
-    result = partials_task("x1^2*x2 + sin(x2)", ("x1", "x2"), (1.0, 1.0))
+    result = partial_derivatives("x1^2*x2 + sin(x2)", ("x1", "x2"), (1.0, 1.0))
     first = result["partials"][0]["steps"]
     assert r"\partial" in first["application"] and "{d}" not in first["application"]
     rules = [step["rule"] for step in first["substeps"]]
@@ -111,7 +111,7 @@ def test_steps_are_written_with_the_partial_sign_and_hold_the_others_constant():
 
 
 def test_the_difference_quotients_approach_each_partial_derivative():
-    result = partials_task("x1^2*x2 + sin(x2)", ("x1", "x2"), (1.0, 1.0))
+    result = partial_derivatives("x1^2*x2 + sin(x2)", ("x1", "x2"), (1.0, 1.0))
     for entry in result["partials"]:
         errors = [abs(q - entry["value"]) for q in entry["quotients"]]
         assert errors == sorted(errors, reverse=True)
@@ -120,14 +120,14 @@ def test_the_difference_quotients_approach_each_partial_derivative():
 
 
 def test_three_variables_give_three_partials_and_no_steps_when_not_asked():
-    result = partials_task("x1^2 + 2*x2^2 + 3*x3^2", ("x1", "x2", "x3"), (1.0, 1.0, 1.0), False)
+    result = partial_derivatives("x1^2 + 2*x2^2 + 3*x3^2", ("x1", "x2", "x3"), (1.0, 1.0, 1.0), False)
     assert [p["latex"] for p in result["partials"]] == ["2 x_{1}", "4 x_{2}", "6 x_{3}"]
     assert [p["value"] for p in result["partials"]] == [2.0, 4.0, 6.0]
     assert all(p["steps"] is None for p in result["partials"])
 
 
 def test_undefined_values_are_none_and_quotients_nan():
-    result = partials_task("sqrt(x1^2 + x2^2)", ("x1", "x2"), (0.0, 0.0))
+    result = partial_derivatives("sqrt(x1^2 + x2^2)", ("x1", "x2"), (0.0, 0.0))
     assert result["f_value"] == 0.0
     assert [p["value"] for p in result["partials"]] == [None, None]
     assert all(q == pytest.approx(1.0) for q in result["partials"][0]["quotients"])  # one side only
@@ -135,23 +135,23 @@ def test_undefined_values_are_none_and_quotients_nan():
 
 def test_a_point_of_the_wrong_length_or_not_finite_is_refused():
     with pytest.raises(ExpressionError):
-        partials_task(EXERCISE2, ("x1", "x2"), (1.0,))
+        partial_derivatives(EXERCISE2, ("x1", "x2"), (1.0,))
     with pytest.raises(ExpressionError):
-        partials_task(EXERCISE2, ("x1", "x2"), (1.0, math.inf))
+        partial_derivatives(EXERCISE2, ("x1", "x2"), (1.0, math.inf))
 
 
 def test_the_tasks_are_registered():
-    assert {"partials", "gradient_field", "descent_path"} <= set(TASKS)
+    assert {"partial_derivatives", "gradient_field", "descent_path"} <= set(TASKS)
 
 
 def test_the_sandbox_answers_and_refuses_hostile_text():
     expr = parse_expression(EXERCISE2, ("x1", "x2"))
-    assert [p["latex"] for p in partial_derivatives(expr, ("x1", "x2"), (1, 2))["partials"]] == [
+    assert [p["latex"] for p in service.partial_derivatives(expr, ("x1", "x2"), (1, 2))["partials"]] == [
         "6 x_{1}",
         "5 e^{x_{2}}",
     ]
     with pytest.raises(ExpressionError) as raised:
-        run_task("partials", "9^9^9", ("x1", "x2"), (1.0, 2.0), False)
+        run_task("partial_derivatives", "9^9^9", ("x1", "x2"), (1.0, 2.0), False)
     assert raised.value.code == "power_too_large"
 
 
@@ -192,29 +192,29 @@ def test_evaluate_grid_rows_follow_the_second_variable():
     assert grid.step == 0.5
 
 
-def test_gradient_field_task_matches_the_formulas_and_has_gaps():
-    grid = Grid.from_dict(gradient_field_task("x1^2 + 4x2^2", ("x1", "x2"), (-3.0, 3.0, -3.0, 3.0), 61))
+def test_gradient_field_matches_the_formulas_and_has_gaps():
+    grid = Grid.from_dict(gradient_field("x1^2 + 4x2^2", ("x1", "x2"), (-3.0, 3.0, -3.0, 3.0), 61))
     gx, gy = np.meshgrid(grid.x, grid.y)
     assert grid.x[11] == -1.9  # rounded grid values: slider positions read cleanly
     np.testing.assert_allclose(grid.f, gx**2 + 4 * gy**2)
     np.testing.assert_allclose(grid.fx, 2 * gx)
     np.testing.assert_allclose(grid.fy, 8 * gy)
-    gaps = Grid.from_dict(gradient_field_task("log(x1) + x2", ("x1", "x2"), (-1.0, 1.0, -1.0, 1.0), 5))
+    gaps = Grid.from_dict(gradient_field("log(x1) + x2", ("x1", "x2"), (-1.0, 1.0, -1.0, 1.0), 5))
     assert np.isnan(gaps.f[:, :3]).all() and np.isfinite(gaps.f[:, 3:]).all()
 
 
 def test_gradient_field_needs_two_variables_and_a_window():
     with pytest.raises(ExpressionError):
-        gradient_field_task("x1+x2+x3", ("x1", "x2", "x3"), (0.0, 1.0, 0.0, 1.0), 5)
+        gradient_field("x1+x2+x3", ("x1", "x2", "x3"), (0.0, 1.0, 0.0, 1.0), 5)
     with pytest.raises(ExpressionError):
-        gradient_field_task("x1", ("x1", "x2"), (1.0, 0.0, 0.0, 1.0), 5)
+        gradient_field("x1", ("x1", "x2"), (1.0, 0.0, 0.0, 1.0), 5)
     with pytest.raises(ExpressionError):
-        gradient_field_task("x1", ("x1", "x2"), (0.0, 1.0, 0.0, 1.0), 100_000)
+        gradient_field("x1", ("x1", "x2"), (0.0, 1.0, 0.0, 1.0), 100_000)
 
 
 def test_the_gradient_field_service_returns_a_grid():
     expr = parse_expression("x1*x2", ("x1", "x2"))
-    grid = gradient_field(expr, ("x1", "x2"), (0, 1, 0, 1), 3)
+    grid = service.gradient_field(expr, ("x1", "x2"), (0, 1, 0, 1), 3)
     assert isinstance(grid, Grid) and grid.fx[2].tolist() == [1.0, 1.0, 1.0]
 
 
@@ -222,7 +222,7 @@ def test_the_gradient_field_service_returns_a_grid():
 
 
 def test_descent_on_a_bowl_lowers_the_loss_every_step():
-    path = DescentPath.from_dict(descent_path_task("x1^2 + 4x2^2", ("x1", "x2"), (-2.5, 1.5), 0.1, 30))
+    path = DescentPath.from_dict(descent_path("x1^2 + 4x2^2", ("x1", "x2"), (-2.5, 1.5), 0.1, 30))
     assert path.status == "ok" and len(path.loss) == 31
     assert np.all(np.diff(path.loss) < 0)
     assert path.loss[-1] < 1e-2 and path.points.shape == (31, 2)
@@ -231,9 +231,9 @@ def test_descent_on_a_bowl_lowers_the_loss_every_step():
 
 def test_a_learning_rate_too_large_diverges():
     assert DescentPath.from_dict(
-        descent_path_task("x1^2 + 4x2^2", ("x1", "x2"), (1.0, 1.0), 0.26, 200)
+        descent_path("x1^2 + 4x2^2", ("x1", "x2"), (1.0, 1.0), 0.26, 200)
     ).status == ("diverged")
-    zigzag = DescentPath.from_dict(descent_path_task("x1^2 + 4x2^2", ("x1", "x2"), (1.0, 1.0), 0.24, 20))
+    zigzag = DescentPath.from_dict(descent_path("x1^2 + 4x2^2", ("x1", "x2"), (1.0, 1.0), 0.24, 20))
     assert zigzag.status == "ok" and np.all(np.sign(zigzag.points[1:, 1]) != np.sign(zigzag.points[:-1, 1]))
 
 
@@ -244,16 +244,16 @@ def test_descent_stops_at_a_gap():
 
 
 def test_descent_steps_are_bounded_and_rates_checked():
-    path = DescentPath.from_dict(descent_path_task("x1^2 + x2^2", ("x1", "x2"), (1.0, 1.0), 0.001, 10**6))
+    path = DescentPath.from_dict(descent_path("x1^2 + x2^2", ("x1", "x2"), (1.0, 1.0), 0.001, 10**6))
     assert len(path.loss) == MAX_DESCENT_STEPS + 1
     for bad in (0.0, -1.0, math.nan, math.inf):
         with pytest.raises(ExpressionError):
-            descent_path_task("x1^2", ("x1", "x2"), (1.0, 1.0), bad, 3)
+            descent_path("x1^2", ("x1", "x2"), (1.0, 1.0), bad, 3)
 
 
 def test_descent_works_in_three_dimensions_through_the_sandbox():
     expr = parse_expression("x1^2 + x2^2 + x3^2", ("x1", "x2", "x3"))
-    path = descent_path(expr, ("x1", "x2", "x3"), (1, 1, 1), 0.25, 2)
+    path = service.descent_path(expr, ("x1", "x2", "x3"), (1, 1, 1), 0.25, 2)
     assert path.loss.tolist() == [3.0, 0.75, 0.1875]
 
 
@@ -287,11 +287,11 @@ def test_the_window_follows_a_far_point():
 
 
 def test_abs_is_differentiated_for_real_variables_and_undefined_at_its_corner():
-    result = partials_task("abs(x) + abs(y)", ("x", "y"), (0.0, -2.0), False)
+    result = partial_derivatives("abs(x) + abs(y)", ("x", "y"), (0.0, -2.0), False)
     assert [p["latex"] for p in result["partials"]] == [
         r"\frac{x}{\left|{x}\right|}",
         r"\frac{y}{\left|{y}\right|}",
     ]
     assert [p["value"] for p in result["partials"]] == [None, -1.0]
-    grid = Grid.from_dict(gradient_field_task("abs(x) + abs(y)", ("x", "y"), (-1.0, 1.0, -1.0, 1.0), 3))
+    grid = Grid.from_dict(gradient_field("abs(x) + abs(y)", ("x", "y"), (-1.0, 1.0, -1.0, 1.0), 3))
     assert grid.fx[0].tolist()[0] == -1.0 and math.isnan(grid.fx[0, 1])

@@ -13,7 +13,14 @@ import sympy
 
 from calc_core.answers import check_answer
 from calc_core.parser import evaluated, parse_expression
-from calc_core.practice import LEVELS, MAX_COUNT, MAX_SEED, PRACTICE_RULES, generate_problems, practice_set
+from calc_core.practice import (
+    LEVELS,
+    MAX_COUNT,
+    MAX_SEED,
+    PRACTICE_RULES,
+    generate_problems,
+    practice_problems,
+)
 from calc_core.sandbox import run_task
 from calc_core.steps import derivative_steps
 from tests.conftest import PROJECT_ROOT
@@ -33,7 +40,7 @@ EXPECTED_2024_CHAIN_3 = ["ln(cos(x))", "sqrt(1 + sin(x)^2)", "(1 + e^(2x))^2"]
 
 
 def test_one_seed_gives_this_exact_set():
-    problems = practice_set(123, "mixed", 2, 5)
+    problems = practice_problems(123, "mixed", 2, 5)
     assert [(p["rule"], p["function"], p["derivative"]) for p in problems] == EXPECTED_123_MIXED_2
     assert [p["function"] for p in generate_problems(2024, "chain", 3, 3)] == EXPECTED_2024_CHAIN_3
 
@@ -165,7 +172,7 @@ def test_level_one_chain_has_a_linear_inside():
 @pytest.mark.parametrize("level", LEVELS)
 def test_expected_derivatives_are_sympys(rule, level):
     for seed in range(4):
-        for problem in practice_set(seed, rule, level, 5):
+        for problem in practice_problems(seed, rule, level, 5):
             f = evaluated(parse_expression(problem["function"]))
             derivative = evaluated(parse_expression(problem["derivative"]))
             assert sympy.simplify(derivative - sympy.diff(f, x)) == 0, problem
@@ -173,7 +180,7 @@ def test_expected_derivatives_are_sympys(rule, level):
 
 
 def test_the_expected_derivative_is_a_right_answer_and_the_function_is_not():
-    for problem in practice_set(3, "mixed", 3, 5):
+    for problem in practice_problems(3, "mixed", 3, 5):
         right = check_answer(problem["derivative"], problem["derivative"], ("x",), problem["function"])
         assert right["verdict"] == "right", problem
         wrong = check_answer(problem["function"], problem["derivative"], ("x",), problem["function"])
@@ -184,7 +191,7 @@ def test_the_step_engine_result_is_accepted():
     """What the solution shows (the step engine's tidied result) is right against the expected answer."""
     from calc_core.parser import format_expression
 
-    for problem in practice_set(8, "mixed", 2, 5):
+    for problem in practice_problems(8, "mixed", 2, 5):
         shown = format_expression(_steps(problem["function"]).result)
         result = check_answer(shown, problem["derivative"], ("x",), problem["function"])
         assert result["verdict"] in ("right", "right_unsimplified"), (problem, shown, result)
@@ -211,6 +218,6 @@ def test_bad_requests_are_refused(seed, rule, level, count):
         generate_problems(seed, rule, level, count)
 
 
-def test_practice_set_runs_in_the_sandbox():
-    problems = run_task("practice_set", 123, "mixed", 2, 5)
+def test_practice_problems_runs_in_the_sandbox():
+    problems = run_task("practice_problems", 123, "mixed", 2, 5)
     assert [(p["rule"], p["function"], p["derivative"]) for p in problems] == EXPECTED_123_MIXED_2

@@ -10,7 +10,8 @@ import sympy
 from calc_core import service
 from calc_core.errors import ExpressionError
 from calc_core.parser import parse_expression
-from calc_core.tasks import TASKS, line_latex, tangent_data, tangent_line
+from calc_core.tangent import line_latex, tangent_data, tangent_line
+from calc_core.tasks import TASKS
 from viz.tangent_chart import slider_grid
 
 X = ("x",)

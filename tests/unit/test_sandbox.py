@@ -30,10 +30,14 @@ pytestmark = pytest.mark.skipif(
 
 LIMIT = 1.0  # a short time limit keeps the tests fast
 MARGIN = 5.0  # a noisy machine may be slow to kill, reap and answer
-SLOW_EVALUATION = ("describe", "sin(sin(3+exp(exp(exp(3)))))", ("x",))  # evaluating the sin of a huge number
-SLOW_SIMPLIFY = ("simplify", "(x+1)^1000*(x+2)^1000", ("x",))
-MEMORY_HUNGRY = ("simplify", "(x+y+1)^1000", ("x", "y"))  # grows by tens of MB a second
-SIMPLE = ("describe", "x^2 + x^2", ("x",))
+SLOW_EVALUATION = (
+    "describe_expression",
+    "sin(sin(3+exp(exp(exp(3)))))",
+    ("x",),
+)  # evaluating the sin of a huge number
+SLOW_SIMPLIFY = ("simplify_expression", "(x+1)^1000*(x+2)^1000", ("x",))
+MEMORY_HUNGRY = ("simplify_expression", "(x+y+1)^1000", ("x", "y"))  # grows by tens of MB a second
+SIMPLE = ("describe_expression", "x^2 + x^2", ("x",))
 SIMPLE_ANSWER = {"latex": "x^{2} + x^{2}", "latex_evaluated": "2 x^{2}", "free_variables": ["x"]}
 
 
@@ -84,21 +88,27 @@ def kill_and_wait(pid: int) -> None:
 
 def test_tasks_answer_with_plain_data(pool):
     assert pool.run_task(*SIMPLE) == SIMPLE_ANSWER
-    assert pool.run_task("diff", "x^3 + x*y", ("x", "y"), "y") == {"latex": "x", "text": "x"}
-    assert pool.run_task("simplify", "(x^2 - 1)/(x - 1)", ("x",)) == {"latex": "x + 1", "text": "x + 1"}
-    curve = pool.run_task("sample", "x*y", ("x", "y"), "x", 0, 2, 3, (("y", 2.0),))
+    assert pool.run_task("differentiate_expression", "x^3 + x*y", ("x", "y"), "y") == {
+        "latex": "x",
+        "text": "x",
+    }
+    assert pool.run_task("simplify_expression", "(x^2 - 1)/(x - 1)", ("x",)) == {
+        "latex": "x + 1",
+        "text": "x + 1",
+    }
+    curve = pool.run_task("sample_expression", "x*y", ("x", "y"), "x", 0, 2, 3, (("y", 2.0),))
     assert curve["x"] == [0.0, 1.0, 2.0] and curve["y"] == [0.0, 2.0, 4.0]
 
 
 def test_an_error_from_the_parser_crosses_the_process_boundary(pool):
     with pytest.raises(ExpressionError) as caught:
-        pool.run_task("describe", "2 + sinx", ("x",))
+        pool.run_task("describe_expression", "2 + sinx", ("x",))
     assert caught.value == ExpressionError("unknown_name", 4, name="sinx", suggestion="sin(x)")
 
 
 def test_huge_numbers_are_shown_rounded_instead_of_failing(pool):
     # 9^1000 five times over has 4772 digits: more than Python will turn into text (4300).
-    result = pool.run_task("describe", "9^1000*9^1000*9^1000*9^1000*9^1000", ())
+    result = pool.run_task("describe_expression", "9^1000*9^1000*9^1000*9^1000*9^1000", ())
     assert result["latex_evaluated"].endswith(r"\cdot 10^{4771}")
 
 
@@ -110,9 +120,9 @@ def test_an_unknown_task_is_refused(pool):
 
 def test_arguments_must_be_hashable_plain_data(pool):
     with pytest.raises(TypeError):
-        pool.run_task("describe", "x", ["x"])  # a list cannot be a cache key
+        pool.run_task("describe_expression", "x", ["x"])  # a list cannot be a cache key
     with pytest.raises(TypeError):
-        pool.run_task("describe", sympy.Symbol("x"), ("x",))
+        pool.run_task("describe_expression", sympy.Symbol("x"), ("x",))
 
 
 # --- time limit ------------------------------------------------------------------------------------------
@@ -173,7 +183,7 @@ def test_a_cached_timeout_says_nothing_about_a_longer_limit():
 
 def test_the_same_input_from_two_sessions_is_computed_once(pool):
     pool.cache.clear()
-    task = ("simplify", "(x+1)^1000*(x+3)^1000", ("x",))
+    task = ("simplify_expression", "(x+1)^1000*(x+3)^1000", ("x",))
     start = threading.Barrier(2)
     codes = []
 
@@ -207,7 +217,10 @@ def test_other_sessions_keep_answering_while_one_input_burns_its_time(pool):
     burner.start()
     wait_until(lambda: pool.idle_count() == 1)  # the hostile input has its worker
     for n in range(3, 8):
-        assert pool.run_task("diff", f"x^{n}", ("x",), "x", cache=False)["text"] == f"{n}*x**{n - 1}"
+        assert (
+            pool.run_task("differentiate_expression", f"x^{n}", ("x",), "x", cache=False)["text"]
+            == f"{n}*x**{n - 1}"
+        )
         finished.append("simple")
     burner.join()
     assert finished == ["simple"] * 5 + ["hostile"]
@@ -311,10 +324,10 @@ def test_the_parent_unpickles_nothing_but_plain_data():
 
 
 def test_every_task_returns_plain_data():
-    assert worker.is_plain_data(TASKS["describe"]("sqrt(x)/x", ("x",)))
-    assert worker.is_plain_data(TASKS["diff"]("sqrt(x)/x", ("x",), "x"))
-    assert worker.is_plain_data(TASKS["simplify"]("sqrt(x)/x", ("x",)))
-    assert worker.is_plain_data(TASKS["sample"]("sqrt(x)/x", ("x",), "x", -1, 1, 5))
+    assert worker.is_plain_data(TASKS["describe_expression"]("sqrt(x)/x", ("x",)))
+    assert worker.is_plain_data(TASKS["differentiate_expression"]("sqrt(x)/x", ("x",), "x"))
+    assert worker.is_plain_data(TASKS["simplify_expression"]("sqrt(x)/x", ("x",)))
+    assert worker.is_plain_data(TASKS["sample_expression"]("sqrt(x)/x", ("x",), "x", -1, 1, 5))
 
 
 # --- the worker program ----------------------------------------------------------------------------------
