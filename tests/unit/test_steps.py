@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from calc_core.parser import evaluated, parse_expression
@@ -293,23 +293,28 @@ def _extend(children):
 EXPRESSIONS = st.recursive(LEAVES, _extend, max_leaves=7)
 
 
+# An expression with no real point where both derivatives can be compared proves nothing about the result:
+# such an example is assumed away, so that every example a run counts has its result checked at a point at
+# least (Hypothesis draws others instead, and fails its health check if too many are unusable).
+
+
 @given(EXPRESSIONS)
 def test_random_expressions_every_step_is_true(expr):
     top = derivative_steps(expr, "x")
-    reference = reference_derivative(expr, "x")
-    count_agreements(expr, "x", top.result, reference)
-    assert_every_step_true(top)
     assert_well_formed(top, expr)
     json.dumps(step_to_dict(top))
+    reference = reference_derivative(expr, "x")
+    assume(count_agreements(expr, "x", top.result, reference) > 0)
+    assert_every_step_true(top)
 
 
 @given(EXPRESSIONS)
 def test_random_expressions_partial_in_y(expr):
     top = derivative_steps(expr, "y")
-    count_agreements(expr, "y", top.result, reference_derivative(expr, "y"))
     assert_well_formed(top, expr)
     if y not in expr.free_symbols:
         assert top.rule == "constant" and top.result == 0
+    assume(count_agreements(expr, "y", top.result, reference_derivative(expr, "y")) > 0)
 
 
 # --- the hand-checked table ------------------------------------------------------------------------------
