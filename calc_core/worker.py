@@ -210,7 +210,7 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        import ctypes
+        import ctypes  # only where prctl exists: Linux
 
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
@@ -250,7 +250,7 @@ def main() -> None:
 
     import numpy  # noqa: F401  -- imported before the memory limit, like everything a task needs
 
-    # Here, not at the top: the worker starts its protocol and its parent watch before the heavy imports.
+    # Here, not at the top: the parent imports this module for its frame format and must not pay for SymPy.
     from calc_core.tasks import TASKS, warm_up
 
     warm_up()
