@@ -23,22 +23,11 @@ from calc_core.limits import (
     one_sided_table,
     secant_steps,
 )
-from calc_core.numeric import compile_numeric
 from calc_core.parser import parse_expression
 from calc_core.worker import is_plain_data
+from tests.unit.test_limits import D2L_LINES, compiled
 
 X = ("x",)
-D2L_LINES = [
-    "h=0.10000, numerical limit=2.30000",
-    "h=0.01000, numerical limit=2.03000",
-    "h=0.00100, numerical limit=2.00300",
-    "h=0.00010, numerical limit=2.00030",
-    "h=0.00001, numerical limit=2.00003",
-]
-
-
-def compiled(text: str):
-    return compile_numeric(parse_expression(text), ["x"])
 
 
 def same_floats(a, b) -> bool:
