@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pytest
 
-from calc_core.tasks import tangent_data
+from calc_core.tangent import tangent_data
 from viz.tangent_chart import TANGENT_LABELS, TANGENT_PARAM, line_text, number, slider_grid, tangent_spec
 
 LOW, HIGH, COUNT = slider_grid(1.0)
