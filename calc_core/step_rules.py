@@ -140,11 +140,11 @@ def _typed_quotient(numerator: list, divisors: list) -> sympy.Expr:
     return typed_product([*numerator, *reciprocals])
 
 
-def on_the_reals(expr: sympy.Expr) -> sympy.Expr:
+def without_re_im(expr: sympy.Expr) -> sympy.Expr:
     """Every variable is real here: SymPy's ``|2^x| = 2^re(x)`` becomes ``2^x``.
 
     >>> x = sympy.Symbol("x")
-    >>> on_the_reals(sympy.Abs(2**x) * sympy.Abs(sympy.exp(x)))
+    >>> without_re_im(sympy.Abs(2**x) * sympy.Abs(sympy.exp(x)))
     2**x*exp(x)
     """
     if not expr.has(sympy.re, sympy.im):
@@ -192,7 +192,7 @@ class Derivation:
             step = _choose_rule(expr, var)(self, expr, var)
         except Exception:  # a rule's bug must not cost the student the derivative
             return fallback_rule(self, expr, var)
-        return replace(step, result=on_the_reals(step.result))
+        return replace(step, result=without_re_im(step.result))
 
 
 def derive(expr: sympy.Expr, var: sympy.Symbol) -> Step:
