@@ -133,7 +133,9 @@ def expression_latex(expr: sympy.Expr) -> str:
     """
     try:
         return _TypedLatexPrinter().doprint(expr)
-    except RecursionError:  # a typed tree SymPy's printer cannot take apart: show it evaluated
+    except (RecursionError, AttributeError):
+        # A typed tree SymPy's printer cannot take apart: show it evaluated. RecursionError: (x^-1*x)^-2 and
+        # the like; AttributeError: SymPy's assumptions fail on an unevaluated csc(pi) (sin(pi) is Zero).
         return sympy.latex(evaluated(expr), inv_trig_style="full", ln_notation=True)
 
 
