@@ -107,7 +107,16 @@ def value_at(expr: sympy.Basic, point: dict[str, float]) -> float:
     return float(function(*(np.array([point[n]], dtype=np.float64) for n in names))[0])
 
 
-def _agree(a: float, b: float) -> bool:
+def agree_to_rounding(a: float, b: float) -> bool:
+    """Two ways to the same number agree: both finite and equal to RELATIVE_TOLERANCE (or 1e-9 near 0).
+
+    >>> (
+    ...     agree_to_rounding(2.0, 2.0 + 1e-9),
+    ...     agree_to_rounding(2.0, 2.001),
+    ...     agree_to_rounding(1.0, float("nan")),
+    ... )
+    (True, False, False)
+    """
     return (
         math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-9)
     )
@@ -291,7 +300,7 @@ def one_variable_chain(
         "y0": argument_values[OUTPUT],
         "product": product,
         "direct_value": direct_value,
-        "agree": _agree(product, direct_value),
+        "agree": agree_to_rounding(product, direct_value),
         "nudges": _nudges(functions, arguments, outputs, argument_values, slopes, nudges),
     }
 
@@ -399,7 +408,8 @@ def many_variable_chain(
         "sums": sum_values,
         "direct": direct_values,
         "agree": [
-            _agree(sum_values[i], direct_values[i]) and _agree_nearby(list(sums)[i], direct[i], at_x)
+            agree_to_rounding(sum_values[i], direct_values[i])
+            and _agree_nearby(list(sums)[i], direct[i], at_x)
             for i in range(len(xs))
         ],
     }
@@ -416,7 +426,7 @@ def _agree_nearby(a: sympy.Basic, b: sympy.Basic, point: dict[str, float]) -> bo
     for offset in CHECK_OFFSETS:
         shifted = {name: value + offset * (k + 1) for k, (name, value) in enumerate(point.items())}
         va, vb = value_at(_plain(a), shifted), value_at(_plain(b), shifted)
-        if math.isfinite(va) and math.isfinite(vb) and not _agree(va, vb):
+        if math.isfinite(va) and math.isfinite(vb) and not agree_to_rounding(va, vb):
             return False
     return True
 

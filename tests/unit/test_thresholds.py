@@ -15,7 +15,7 @@ import pytest
 import sympy
 
 from calc_core.answers import compare_numerically, is_unsimplified
-from calc_core.chain import chain_of_composition
+from calc_core.chain import agree_to_rounding, chain_of_composition
 from calc_core.derivative_limits import LIMIT_TABLE_ROWS, limit_tables
 from calc_core.errors import ExpressionError
 from calc_core.graph import gradients_agree
@@ -119,10 +119,23 @@ def test_backward_pass_and_sympy_agree_within_a_relative_billionth(relative, agr
     assert gradients_agree(3.0, 3.0 * (1 + relative)) is agree
 
 
+@pytest.mark.parametrize(("relative", "agree"), [(5e-8, True), (5e-7, False)])
+def test_the_chain_rule_page_calls_numbers_equal_within_a_relative_ten_millionth(relative, agree):
+    assert agree_to_rounding(3.0, 3.0 * (1 + relative)) is agree
+
+
 def test_the_chain_rule_agrees_with_the_direct_derivative():
     result = chain_of_composition((("exp(u)", "u"), ("3x + 1", "x")), 0.25)
     assert result["agree"] is True
     assert result["product"] == pytest.approx(result["direct_value"], rel=1e-12)
+
+
+# --- the limits page's secant picture: the curve on [x0 − 2, x0 + 2] ---------------------------------------
+
+
+def test_the_secant_picture_shows_two_units_either_side_of_the_point():
+    curve = limit_tables("x^2", ("x",), "x", 0.5)["curve"]
+    assert curve["x"][0] == pytest.approx(-1.5) and curve["x"][-1] == pytest.approx(2.5)
 
 
 # --- gradient descent: at most 500 steps, diverged beyond 1e6 ------------------------------------------
