@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import sympy
 
-from calc_core.answers import compare_numerically, is_unsimplified
+from calc_core.answers import compare_numerically, is_unsimplified, sample_points
 from calc_core.chain import agree_to_rounding, chain_of_composition
 from calc_core.derivative_limits import LIMIT_TABLE_ROWS, limit_tables
 from calc_core.errors import ExpressionError
@@ -38,6 +38,15 @@ def test_answers_agree_within_a_relative_millionth(relative, outcome):
 def test_answers_agree_within_an_absolute_billionth_near_zero(offset, outcome):
     answer = sympy.Mul(x, 0, evaluate=False) + sympy.Float(offset)
     assert compare_numerically(answer, sympy.Mul(x, 0, evaluate=False), ("x",))["outcome"] == outcome
+
+
+@pytest.mark.parametrize(("half_width", "inside", "outcome"), [(0.04, 11, "agrees"), (0.03, 7, "no_points")])
+def test_answers_are_compared_on_eight_points_at_least(half_width, inside, outcome):
+    """A domain |x| <= a holds few of the sample points: 11 decide, 7 are too few to say anything."""
+    points, _ = sample_points(("x",), 0)
+    assert int(np.sum(np.abs(points[:, 0]) <= half_width)) == inside
+    domain = sympy.sqrt(half_width**2 - x**2)
+    assert compare_numerically(x, x, ("x",), domain=domain)["outcome"] == outcome
 
 
 # --- "noticeably longer": at least 2 more operations and at least 1.5 times as many ---------------------
