@@ -48,7 +48,7 @@ import sympy
 
 from calc_core.errors import ExpressionError
 from calc_core.numeric import compile_numeric
-from calc_core.parser import _PREFIX_DEFINITION, evaluated, format_expression, parse_expression
+from calc_core.parser import _PREFIX_DEFINITION, ascii_view, evaluated, format_expression, parse_expression
 
 VERDICTS = ("right", "right_unsimplified", "wrong", "not_understood", "unknown")
 
@@ -169,8 +169,9 @@ def parse_answer(text: str, variables: tuple[str, ...], solve_for: str | None = 
     """
     if not isinstance(text, str):
         raise TypeError("text must be a str")
-    if text.count("=") == 1 and not _PREFIX_DEFINITION.match(text):
-        left_side = _LEFT_SIDE.match(text)
+    view = ascii_view(text)  # "ｙ＝４ｘ－４" from a Chinese input method has its "=" too
+    if view.count("=") == 1 and not _PREFIX_DEFINITION.match(view):
+        left_side = _LEFT_SIDE.match(view)
         if solve_for is None and left_side:  # "du_da = ...": a name for the answer, then the answer
             return parse_expression(" " * left_side.end() + text[left_side.end() :], variables)
         if solve_for is not None:
@@ -179,7 +180,7 @@ def parse_answer(text: str, variables: tuple[str, ...], solve_for: str | None = 
 
 
 def _solve_equation(text: str, variables: tuple[str, ...], unknown: str) -> sympy.Expr:
-    split = text.index("=")
+    split = ascii_view(text).index("=")
     names = (*variables, unknown)
     left = parse_expression(text[:split], names)
     right = parse_expression(" " * (split + 1) + text[split + 1 :], names)  # positions stay the text's

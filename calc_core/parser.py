@@ -52,7 +52,7 @@ _SPELLINGS = {
     "cosech": "csch",
     "arccosec": "acsc",
     "arcosech": "acsch",
-    **{"ar" + name[:-1] + "h" if name.startswith("c") else "ar" + name: "a" + name for name in _HYPERBOLIC},
+    **{"ar" + name: "a" + name for name in _HYPERBOLIC},  # arsinh, arcosh, …, arcsch
 }
 
 # name -> (builder, allowed argument counts)

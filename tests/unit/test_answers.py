@@ -517,3 +517,9 @@ def test_a_wrong_answer_too_large_to_expand_never_reaches_expand(monkeypatch):
     result = verdict("(a + b + c + d + x)^16 (a - b + c - d + x)^16", "(a + b + c + d + x)^32", names)
     assert result["verdict"] == "wrong"
     assert expanded == []
+
+
+@pytest.mark.parametrize("answer", ["y＝４ｘ－４", "４ｘ－ｙ＝４", "ｙ－０＝４（ｘ－１）"])
+def test_a_line_typed_with_a_chinese_input_method(answer):
+    assert verdict(answer, "4x - 4", solve_for="y")["verdict"] == "right"
+    assert verdict("ｙ＝４ｘ－４", "4x - 4")["verdict"] == "right"
