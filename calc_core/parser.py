@@ -966,7 +966,7 @@ def _format_atom(expr) -> str:
     if expr.is_Float:
         value = float(expr)
         if value == 0 or 1e-5 <= abs(value) < 1e16:
-            return numpy.format_float_positional(value, unique=True, trim=".")  # "0.5", "300."
+            return numpy.format_float_positional(value, unique=True, trim="0")  # "0.5", "300.0"
         return numpy.format_float_scientific(value, unique=True, trim="-").replace("e+", "e")
     if expr.is_Rational and not expr.is_Integer:
         return f"{expr.p}/{expr.q}"
