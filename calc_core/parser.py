@@ -4,6 +4,11 @@ Nothing here calls eval, exec, sympify or parse_expr: the text is tokenised by h
 recursive-descent grammar that only knows an allow-list of names, and the SymPy tree is built node by node
 with ``evaluate=False``, so ``5*x*3*x`` stays as the student wrote it. Every limit (length, nodes, depth,
 number size, numeric powers) is checked while parsing, so hostile input is refused in milliseconds.
+
+The notation is written down, with examples the tests run, in docs/input.md. An input reads one way or is
+refused with a message saying what to type instead (a ``suggestion``: the whole input, corrected, which
+parses and means the likely intent); a reading that could have been another (1e-3 as 0.001, sin⁻¹ as
+arcsin) comes with a note from :func:`parse_with_notes`, for the box to show under "understood as".
 """
 
 from __future__ import annotations
