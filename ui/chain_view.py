@@ -37,12 +37,13 @@ from calc_core.service import (
     split_composite,
 )
 from ui import charts, reveal
+from ui import format as fmt
 from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
+from ui.format import math_name, name_latex, name_text, table
 from ui.i18n import current_language, translate
-from ui.markdown_tables import markdown_table
+from ui.inputs import url_number_box
 from ui.settings import is_projector
-from ui.url_state import url_number
 from viz.chain_charts import InlineChart, nudge_chart
 from viz.graph_dot import graph_dot
 
@@ -135,42 +136,14 @@ def t(key: str, **params) -> str:
     return translate(language, key, **params)
 
 
-_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def pretty(name: str) -> str:
-    """A variable's name for plain text: ``x1`` as x₁."""
-    stem = name.rstrip("0123456789")
-    return stem + name[len(stem) :].translate(_SUBSCRIPT_DIGITS)
-
-
-def name_latex(name: str) -> str:
-    """A variable's name in LaTeX: ``x1`` as x_{1}."""
-    stem = name.rstrip("0123456789")
-    return f"{stem}_{{{name[len(stem) :]}}}" if stem != name else name
-
-
-def math_name(name: str) -> str:
-    """A variable's name as inline Markdown maths."""
-    return f"${name_latex(name)}$"
-
-
 def number(value: float) -> str:
     """A number for a sentence: six significant digits; NaN as the word for undefined."""
-    if value is None or not math.isfinite(value):
-        return t("chain_rule.undefined")
-    return f"{value:.6g}"
+    return fmt.number(value, signed_zero=True, undefined=t("chain_rule.undefined"))
 
 
 def number_latex(value: float, grouped: bool = False) -> str:
     """A number in a formula; negative numbers in parentheses when ``grouped`` (inside a product)."""
-    if value is None or not math.isfinite(value):
-        return r"\text{" + t("chain_rule.undefined") + "}"
-    text = f"{value:.6g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return rf"\left({text}\right)" if grouped and value < 0 else text
+    return fmt.number_latex(value, grouped=grouped, undefined=t("chain_rule.undefined"))
 
 
 def partial(top: str, bottom: str) -> str:
@@ -206,11 +179,6 @@ def _url_int(raw: str) -> int | None:
     return int(value) if math.isfinite(value) and value.is_integer() else None
 
 
-def table(columns: dict[str, list[str]], before: str = "") -> None:
-    """A small table as Markdown (``ui.markdown_tables``), after the Markdown ``before``."""
-    st.markdown((before + "\n\n" if before else "") + markdown_table(columns))
-
-
 @functools.lru_cache(maxsize=512)
 def _parsed(text: str, variables: tuple[str, ...]):
     """The parser's tree for a box's text; cached, since a rerun parses every box again (a refusal is not)."""
@@ -226,7 +194,7 @@ def formula_box(key: str, default: str, variables: tuple[str, ...], label: str, 
         key=key,
         bind="query-params",
         placeholder=t("chain_rule.placeholder", example=example),
-        help=t("chain_rule.box_help", variables=", ".join(pretty(v) for v in variables)),
+        help=t("chain_rule.box_help", variables=", ".join(name_text(v) for v in variables)),
     )
     try:
         return _parsed(text or "", tuple(variables))
@@ -237,27 +205,17 @@ def formula_box(key: str, default: str, variables: tuple[str, ...], label: str, 
 
 def number_box(key: str, default: float, label: str) -> float:
     """A number box bound to ``?{key}=``; a URL value that is no usable number is replaced and reported."""
-    raw = st.query_params.get(key)
-    value = st.number_input(
+    value = url_number_box(
+        key,
         label,
-        min_value=-POINT_LIMIT,
-        max_value=POINT_LIMIT,
-        value=float(default),
+        default=float(default),
+        low=-POINT_LIMIT,
+        high=POINT_LIMIT,
         step=0.1,
-        format="%g",
-        key=key,
-        bind="query-params",
+        warning=lambda given, used: t(
+            "chain_rule.number_ignored", given=given, used=number(used), limit=f"{POINT_LIMIT:g}"
+        ),
     )
-    if raw is not None and url_number(raw, POINT_LIMIT) is None:
-        st.warning(
-            t(
-                "chain_rule.number_ignored",
-                given=code_span(raw[:40]),
-                used=number(value),
-                limit=f"{POINT_LIMIT:g}",
-            ),
-            icon=":material/link:",
-        )
     return float(value)
 
 
@@ -591,16 +549,16 @@ def many_inputs(setup: ManySetup) -> ManyInput | None:
     outer_label = t(
         "chain_rule.outer_label",
         name=setup.outer_name,
-        variables=", ".join(pretty(v) for v in outer_variables),
+        variables=", ".join(name_text(v) for v in outer_variables),
     )
     example = "+".join(outer_variables)
     outer = formula_box(setup.outer_key, setup.outer_default, outer_variables, outer_label, example)
-    inner_list = ", ".join(pretty(v) for v in inner_variables)
+    inner_list = ", ".join(name_text(v) for v in inner_variables)
     columns = st.columns(1 if is_projector() else m)
     inners = []
     for j, variable in enumerate(outer_variables):
         with columns[0 if is_projector() else j]:
-            label = t("chain_rule.inner_label", name=pretty(variable), variables=inner_list)
+            label = t("chain_rule.inner_label", name=name_text(variable), variables=inner_list)
             inners.append(
                 formula_box(
                     setup.inner_keys[j],
@@ -618,7 +576,7 @@ def many_inputs(setup: ManySetup) -> ManyInput | None:
                 number_box(
                     setup.point_keys[i],
                     setup.point_defaults[i],
-                    t("chain_rule.point_label", name=pretty(variable)),
+                    t("chain_rule.point_label", name=name_text(variable)),
                 )
             )
     if outer is None or any(inner is None for inner in inners):
@@ -645,7 +603,7 @@ def show_many(setup: ManySetup, data: dict) -> None:
     )
     st.latex(rf"\begin{{gathered}} {functions} \\ {name} = {data['composite_latex']} \end{{gathered}}")
     point_text = _separator().join(
-        f"{pretty(x)} = {number(v)}" for x, v in zip(xs, data["point"], strict=True)
+        f"{name_text(x)} = {number(v)}" for x, v in zip(xs, data["point"], strict=True)
     )
     question = f"chain_rule/{setup.name}"
     inputs = (data["outer_latex"], tuple(data["inner_latex"]), tuple(data["point"]))
@@ -723,7 +681,7 @@ def show_jacobians(setup: ManySetup, data: dict, shown: bool = True) -> None:
         t(
             "chain_rule.jacobian_caption",
             point=_separator().join(
-                f"{pretty(x)} = {number(v)}" for x, v in zip(xs, data["point"], strict=True)
+                f"{name_text(x)} = {number(v)}" for x, v in zip(xs, data["point"], strict=True)
             ),
             m=len(us),
             n=len(xs),
@@ -912,14 +870,14 @@ def step_sentence(report: dict, step: int) -> str:
             "chain_rule.step_sentence_forward",
             step=step,
             total=total,
-            node=pretty(node["name"]) or node["label"],
+            node=name_text(node["name"]) or node["label"],
             value=number(report["values"][focus]),
         )
     return t(
         "chain_rule.step_sentence_backward",
         step=step,
         total=total,
-        node=pretty(node["name"]) or node["label"],
+        node=name_text(node["name"]) or node["label"],
         gradient=number(report["adjoints"][focus]),
     )
 
@@ -976,7 +934,7 @@ def _local_name(head: dict, tail: dict) -> str:
 
 def _path_text(report: dict, start: int, path: list) -> str:
     nodes = report["nodes"]
-    names = [pretty(nodes[start]["name"])] + [pretty(nodes[w]["name"]) for w, _ in path]
+    names = [name_text(nodes[start]["name"])] + [name_text(nodes[w]["name"]) for w, _ in path]
     return " → ".join(names)
 
 
@@ -988,7 +946,7 @@ def sum_over_paths(report: dict) -> None:
     point = _separator().join(
         f"{v} = {number(x)}" for v, x in zip(report["variables"], report["point"], strict=True)
     )
-    names = reveal.names_list(f"∂f/∂{pretty(variable)}" for variable in report["variables"])
+    names = reveal.names_list(f"∂f/∂{name_text(variable)}" for variable in report["variables"])
     prompt = t("reveal.chain_graph_prompt", names=names, point=point)
     if not reveal.ask(GRAPH_QUESTION, _graph_inputs(report), prompt):
         return

@@ -35,7 +35,9 @@ from calc_core.service import (
 )
 from calc_core.steps import number_steps
 from ui import charts
+from ui import format as fmt
 from ui.errors import code_span, show_error
+from ui.format import subscript
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
 from ui.steps_view import rule_name, show_steps
@@ -127,12 +129,12 @@ HINT_COUNT = 3
 
 
 def number(value: float) -> str:
-    """A value for a sentence: 6 significant digits, a true minus sign.
+    """A value for a sentence (``ui.format.number``): 6 significant digits, a true minus sign.
 
     >>> number(-0.28867513459), number(4.0), number(1e-07)
     ('−0.288675', '4', '1e−07')
     """
-    return f"{value:.6g}".replace("-", "−")
+    return fmt.number(value, minus=fmt.MINUS, undefined=None, signed_zero=True)
 
 
 def variable_latex(name: str) -> str:
@@ -373,7 +375,7 @@ def exercise_gradient() -> None:
             lhs = rf"\frac{{\partial f}}{{\partial x_{{{index}}}}}"
             answer(
                 f"ex2_answer_{index}",
-                t("exercises.partial_label", symbol=f"∂f/∂x{_subscript(index)}"),
+                t("exercises.partial_label", symbol=f"∂f/∂x{subscript(str(index))}"),
                 expected,
                 EX2_VARIABLES,
                 lhs,
@@ -389,13 +391,9 @@ def exercise_gradient() -> None:
         )
         if partials is not None:
             for index, entry in enumerate(partials["partials"], start=1):
-                st.markdown(t("exercises.solution_part", symbol=f"∂f/∂x{_subscript(index)}"))
+                st.markdown(t("exercises.solution_part", symbol=f"∂f/∂x{subscript(str(index))}"))
                 show_steps(entry["steps"], partial=True)
         st.latex(EX2_SOLUTION)
-
-
-def _subscript(index: int) -> str:
-    return str(index).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 # --- exercise 3 --------------------------------------------------------------------------------------------
@@ -441,7 +439,7 @@ def exercise_norm() -> None:
         with column:
             answer(
                 f"ex3_answer_{n}_{index}",
-                t("exercises.partial_label", symbol=f"∂f/∂x{_subscript(index)}"),
+                t("exercises.partial_label", symbol=f"∂f/∂x{subscript(str(index))}"),
                 expected,
                 variables,
                 rf"\frac{{\partial f}}{{\partial x_{{{index}}}}}",

@@ -33,9 +33,11 @@ from calc_core.parser import format_expression, parse_expression
 from calc_core.sampling import SampledCurve
 from calc_core.service import derivative_limit, error_table_of, limit_tables, one_sided_table_of
 from ui import charts, reveal
+from ui import format as fmt
 from ui.arrow_tables import table_from_columns
 from ui.errors import code_span, show_error
 from ui.i18n import current_language, t, translate
+from ui.inputs import url_number_box
 from ui.settings import is_projector
 from ui.url_state import url_number
 from viz.exhaustion_charts import N_PARAM, polygon_chart
@@ -101,20 +103,17 @@ LIMIT_QUESTION, ROUNDOFF_QUESTION = "limits/derivative", "limits/roundoff"
 
 def point_input() -> float:
     """x0 from a number box bound to ``?x0=``; a URL value that is no usable number is replaced, and said."""
-    raw = st.query_params.get(X0_KEY)
-    x0 = st.number_input(
+    x0 = url_number_box(
+        X0_KEY,
         t("limits.x0_label"),
-        min_value=-X0_LIMIT,
-        max_value=X0_LIMIT,
-        value=DEFAULT_X0,
+        default=DEFAULT_X0,
+        low=-X0_LIMIT,
+        high=X0_LIMIT,
         step=0.5,
-        format="%g",
-        key=X0_KEY,
-        bind="query-params",
         help=t("limits.x0_help"),
+        warning=lambda given, used: t("limits.x0_ignored", given=given, used=number(used)),
+        empty_is_a_value=False,  # an empty ?x0= is no value, not a wrong one
     )
-    if raw and url_number(raw, X0_LIMIT) is None:  # an empty ?x0= is no value, not a wrong one
-        st.warning(t("limits.x0_ignored", given=code_span(raw[:40]), used=number(x0)), icon=":material/link:")
     return float(x0)
 
 
@@ -600,16 +599,12 @@ def archimedes_chain() -> None:
 
 
 def number(value: float, digits: int = 7) -> str:
-    """A number for a sentence: up to ``digits`` significant digits, no trailing zeros.
+    """A number for a sentence (``ui.format.number``): up to ``digits`` significant digits, no trailing zeros.
 
     >>> number(2.0030000000004), number(1e-05), number(float("nan"))
     ('2.003', '1e-05', '—')
     """
-    value = float(value)
-    if not math.isfinite(value):
-        return "—"
-    text = f"{value:.{digits}g}"
-    return "0" if text == "-0" else text
+    return fmt.number(float(value), digits)
 
 
 def full(value: float) -> str:

@@ -52,10 +52,13 @@ from calc_core.multivariate import (
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import descent_path, describe_expression, gradient_field, partial_derivatives
 from ui import charts, reveal
+from ui import format as fmt
 from ui.arrow_tables import table_from_columns
 from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
+from ui.format import name_latex, name_text
 from ui.i18n import current_language, t, translate
+from ui.inputs import url_number_box, url_value
 from ui.settings import is_projector, persistent_query_params
 from ui.steps_view import show_steps
 from viz.gradient_charts import descent_chart, gradient_chart
@@ -152,40 +155,19 @@ _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="multivariate-worke
 SURFACE_CACHE_ENTRIES = 32
 _SURFACES: OrderedDict[tuple, Future] = OrderedDict()
 _SURFACE_LOCK = threading.Lock()
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 # --- names and numbers ----------------------------------------------------------------------------------
 
 
-def display_name(var: str) -> str:
-    """A variable's name for text: x1 → x₁.
-
-    >>> display_name("x1"), display_name("y")
-    ('x₁', 'y')
-    """
-    return var[0] + var[1:].translate(_SUBSCRIPTS)
-
-
-def latex_name(var: str) -> str:
-    """A variable's name in LaTeX, as SymPy prints it: x1 → x_{1}.
-
-    >>> latex_name("x2"), latex_name("z")
-    ('x_{2}', 'z')
-    """
-    return sympy.latex(sympy.Symbol(var))
-
-
 def number(value: float | None, digits: int = 4) -> str:
-    """A number for a sentence, with up to ``digits`` significant digits; '—' when undefined.
+    """A number for a sentence (``ui.format.number``), with up to ``digits`` significant digits; '—' when
+    undefined, −0 as 0.
 
     >>> number(36.945280494653254), number(None), number(-0.0), number(1e-12)
     ('36.95', '—', '0', '1e-12')
     """
-    if value is None or not math.isfinite(float(value)):
-        return "—"
-    text = f"{float(value):.{digits}g}"
-    return "0" if text == "-0" else text
+    return fmt.number(value, digits)
 
 
 def point_text(point) -> str:
@@ -202,18 +184,6 @@ def matrix_latex(array: np.ndarray, digits: int = 6) -> str:
     rows = np.atleast_2d(np.asarray(array, dtype=np.float64))
     body = r" \\ ".join(" & ".join(number(v, digits) for v in row) for row in rows)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
-
-
-def _url_number(name: str) -> tuple[str | None, float | None]:
-    """The raw URL value of ``name`` and its finite number (None when absent or not a finite number)."""
-    raw = st.query_params.get(name)
-    if raw is None:
-        return None, None
-    try:
-        value = float(raw.strip()[:40])
-    except ValueError:
-        return raw, None
-    return raw, value if math.isfinite(value) else None
 
 
 # --- the function and the point ------------------------------------------------------------------------
@@ -233,7 +203,7 @@ class Function:
 
     @property
     def latex_arguments(self) -> str:
-        return ", ".join(latex_name(var) for var in self.variables)
+        return ", ".join(name_latex(var) for var in self.variables)
 
 
 def use_example(text: str, point: tuple[float, ...]) -> None:
@@ -274,7 +244,7 @@ def function_input(default: str) -> Function | None:
     except ExpressionError as err:
         show_error(err)
         return None
-    names = ", ".join(display_name(var) for var in variables)
+    names = ", ".join(name_text(var) for var in variables)
     st.caption(t("partials.understood", variables=names))
     st.latex(f"f({function.latex_arguments}) = {description['latex']}")
     return function
@@ -289,7 +259,7 @@ def point_input(
     """A point typed as ``1, 2``, bound to ``?{key}=``; what cannot be used is replaced and reported."""
     default_text = ", ".join(number(v) for v in default)
     raw = st.text_input(
-        t(label_key, variables=", ".join(display_name(var) for var in variables)),
+        t(label_key, variables=", ".join(name_text(var) for var in variables)),
         value=default_text,
         key=key,
         bind="query-params",
@@ -365,17 +335,17 @@ def notation(function: Function | None, partials: dict | None) -> None:
     st.latex(NOTATION)
     if function is None or partials is None:
         return
-    var = latex_name(function.variables[0])
+    var = name_latex(function.variables[0])
     derivative = partials["partials"][0]["latex"]
     st.latex(
         rf"\frac{{\partial f}}{{\partial {var}}} = f_{{{var}}} = f_1 = D_1 f = D_{{{var}}} f = {derivative}"
     )
-    st.caption(t("partials.notation_example", var=display_name(function.variables[0])))
+    st.caption(t("partials.notation_example", var=name_text(function.variables[0])))
 
 
 def values_question(function: Function, point: tuple[float, ...]) -> None:
     """In predict mode, until revealed: what are the partial derivatives at the point? (Else nothing.)"""
-    names = reveal.names_list(f"∂f/∂{display_name(var)}" for var in function.variables)
+    names = reveal.names_list(f"∂f/∂{name_text(var)}" for var in function.variables)
     prompt = t("reveal.partials_prompt", names=names, point=point_text(point))
     reveal.ask(PARTIALS_QUESTION, (function.text, tuple(point)), prompt)
 
@@ -392,7 +362,7 @@ def surface_and_slices(function: Function, point: tuple[float, ...], partials: d
     if not _values_shown(function, point):
         _surface_and_slices_without_values(function, point)
         return
-    a, c = display_name(function.variables[0]), display_name(function.variables[1])
+    a, c = name_text(function.variables[0]), name_text(function.variables[1])
     values = partials["partials"]
     sentence = t(
         "partials.slices_sentence",
@@ -428,7 +398,7 @@ def surface_and_slices(function: Function, point: tuple[float, ...], partials: d
 
 def _surface_and_slices_without_values(function: Function, point: tuple[float, ...]) -> None:
     """The pictures while the class predicts: the surface, and the slices without tangents or slopes."""
-    a, c = display_name(function.variables[0]), display_name(function.variables[1])
+    a, c = name_text(function.variables[0]), name_text(function.variables[1])
     png = _surface_png(function.text, function.variables, point, current_language(), is_projector())
     if is_projector():
         st.image(png, width=PROJECTOR_SURFACE_WIDTH, alt=t("partials.surface_alt"))
@@ -463,7 +433,7 @@ def _surface_figure(
     text: str, variables: tuple[str, ...], point: tuple[float, ...], language: str, projector: bool
 ):
     grid = _grid_around(text, variables, point)
-    names = [display_name(var) for var in variables]
+    names = [name_text(var) for var in variables]
     labels = _labels(language, SURFACE_WORDS, a=names[0], c=names[1]) | {"x": names[0], "y": names[1]}
     return surface_figure(grid, point, labels=labels, projector=projector)
 
@@ -489,7 +459,7 @@ def _surface_svg(
 
 def _surface_rows(text: str, variables: tuple[str, ...], point: tuple[float, ...]) -> list[dict]:
     grid = _grid_around(text, variables, point)
-    return surface_rows(grid, [display_name(var) for var in variables])
+    return surface_rows(grid, [name_text(var) for var in variables])
 
 
 def _surface_future(key: tuple) -> Future:
@@ -525,7 +495,7 @@ def _partials_chart(
     answer: bool = True,
 ):
     grid = _grid_around(text, variables, point)
-    a, c = (display_name(var) for var in variables)
+    a, c = (name_text(var) for var in variables)
     labels = {name: translate(language, key, a=a, c=c) for name, key in SLICE_WORDS.items()}
     labels |= {
         "x": a,
@@ -539,7 +509,7 @@ def _partials_chart(
 
 def partial_tabs(function: Function, partials: dict) -> None:
     """One tab per variable: the steps with ∂ (the others held constant), the result and its value."""
-    names = [display_name(var) for var in function.variables]
+    names = [name_text(var) for var in function.variables]
     tabs = st.tabs([f"∂f/∂{name}" for name in names])
     point = point_text(partials["point"])
     for index, (tab, entry) in enumerate(zip(tabs, partials["partials"], strict=True)):
@@ -548,7 +518,7 @@ def partial_tabs(function: Function, partials: dict) -> None:
             st.markdown(t("partials.treat_constant", var=names[index], others=", ".join(others)))
             if entry["steps"] is not None:
                 show_steps(entry["steps"], partial=True)
-            var = latex_name(entry["var"])
+            var = name_latex(entry["var"])
             st.latex(rf"\frac{{\partial f}}{{\partial {var}}} = {entry['latex']}")
             if _values_shown(function, partials["point"]):
                 st.markdown(
@@ -558,7 +528,7 @@ def partial_tabs(function: Function, partials: dict) -> None:
 
 def quotient_table(function: Function, partials: dict) -> None:
     """D2L's experiment in each variable alone: (f(p + h·eᵢ) − f(p))/h for h = 0.1 … 0.00001."""
-    names = [display_name(var) for var in function.variables]
+    names = [name_text(var) for var in function.variables]
     shown = _values_shown(function, partials["point"])  # else no exact row: the quotients are the evidence
     exact_row = [t("partials.row_exact")] if shown else []
     columns = {t("partials.col_h"): [f"{h:g}" for h in partials["steps_h"]] + exact_row}
@@ -588,7 +558,7 @@ def quotient_table(function: Function, partials: dict) -> None:
 def gradient_vector(function: Function, partials: dict) -> None:
     """∇f as a column of its partial derivatives (LaTeX from the worker), and its value at the point."""
     rows = r" \\ ".join(entry["latex"] for entry in partials["partials"])
-    names = r" \\ ".join(rf"\frac{{\partial f}}{{\partial {latex_name(var)}}}" for var in function.variables)
+    names = r" \\ ".join(rf"\frac{{\partial f}}{{\partial {name_latex(var)}}}" for var in function.variables)
     st.latex(
         rf"\nabla f({function.latex_arguments}) = \begin{{bmatrix}} {names} \end{{bmatrix}} = "
         rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
@@ -611,7 +581,7 @@ def gradient_vector(function: Function, partials: dict) -> None:
 
 def angle_from_url() -> float:
     """The direction's starting angle from ``?u=`` (degrees, taken modulo 360); 0 when absent or unusable."""
-    raw, value = _url_number(ANGLE_KEY)
+    raw, value = url_value(ANGLE_KEY)
     if raw is None:
         return 0.0
     if value is None or abs(value) > 1e6:
@@ -665,7 +635,7 @@ def _gradient_chart(
     answer: bool = True,
 ):
     grid = _grid_around(text, variables, point)
-    a, c = (display_name(var) for var in variables)
+    a, c = (name_text(var) for var in variables)
     labels = {name: translate(language, key, a=a, c=c) for name, key in GRADIENT_WORDS.items()}
     labels |= {"x": a, "y": c, "f": f"f({a}, {c})"}
     return gradient_chart(grid, point, angle, labels=labels, projector=projector, answer=answer)
@@ -677,48 +647,32 @@ def descent_inputs(variables: tuple[str, ...]) -> tuple[tuple[float, ...], float
     with left:
         start = point_input(variables, DEFAULT_START, key=START_KEY, label_key="gradient.start_label")
     with middle:
-        raw, value = _url_number(LR_KEY)
-        lr = st.number_input(
+        lr = url_number_box(
+            LR_KEY,
             t("gradient.lr_label"),
-            min_value=LR_MIN,
-            max_value=LR_MAX,
-            value=DEFAULT_LR,
+            default=DEFAULT_LR,
+            low=LR_MIN,
+            high=LR_MAX,
             step=0.01,
-            format="%g",
-            key=LR_KEY,
-            bind="query-params",
             help=t("gradient.lr_help", low=LR_MIN, high=LR_MAX),
+            warning=lambda given, used: t(
+                "gradient.lr_ignored", given=given, used=number(used), low=LR_MIN, high=LR_MAX
+            ),
         )
-        if raw is not None and (value is None or not LR_MIN <= value <= LR_MAX):
-            st.warning(
-                t("gradient.lr_ignored", given=code_span(raw[:40]), used=number(lr), low=LR_MIN, high=LR_MAX),
-                icon=":material/link:",
-            )
     with right:
-        raw, value = _url_number(STEPS_KEY)
-        steps = st.number_input(
+        steps = url_number_box(
+            STEPS_KEY,
             t("gradient.steps_label"),
-            min_value=STEPS_MIN,
-            max_value=STEPS_MAX,
-            value=DEFAULT_STEPS,
+            default=DEFAULT_STEPS,
+            low=STEPS_MIN,
+            high=STEPS_MAX,
             step=1,
-            key=STEPS_KEY,
-            bind="query-params",
+            format=None,
             help=t("gradient.steps_help", low=STEPS_MIN, high=STEPS_MAX),
+            warning=lambda given, used: t(
+                "gradient.steps_ignored", given=given, used=used, low=STEPS_MIN, high=STEPS_MAX
+            ),
         )
-        if raw is not None and (
-            value is None or not value.is_integer() or not STEPS_MIN <= value <= STEPS_MAX
-        ):
-            st.warning(
-                t(
-                    "gradient.steps_ignored",
-                    given=code_span(raw[:40]),
-                    used=steps,
-                    low=STEPS_MIN,
-                    high=STEPS_MAX,
-                ),
-                icon=":material/link:",
-            )
     return start, float(lr), int(steps)
 
 
@@ -776,7 +730,7 @@ def _descent_chart(
     expr = parse_expression(text, variables)
     grid = gradient_field(expr, variables, window_around(start), GRID_POINTS)
     path = descent_path(expr, variables, start, lr, steps)
-    a, c = (display_name(var) for var in variables)
+    a, c = (name_text(var) for var in variables)
     labels = _labels(language, DESCENT_WORDS) | {"x": a, "y": c, "f": f"f({a}, {c})"}
     return descent_chart(grid, path, labels=labels, projector=projector)
 
@@ -785,22 +739,19 @@ def _descent_chart(
 
 
 def _size_input(key: str, default: int, label_key: str) -> int:
-    raw, value = _url_number(key)
-    size = st.number_input(
+    size = url_number_box(
+        key,
         t(label_key),
-        min_value=MIN_SIZE,
-        max_value=MAX_SIZE,
-        value=default,
+        default=default,
+        low=MIN_SIZE,
+        high=MAX_SIZE,
         step=1,
-        key=key,
-        bind="query-params",
+        format=None,
         help=t("gradient.lab_size_help", low=MIN_SIZE, high=MAX_SIZE),
+        warning=lambda given, used: t(
+            "gradient.lab_size_ignored", given=given, used=used, low=MIN_SIZE, high=MAX_SIZE
+        ),
     )
-    if raw is not None and (value is None or not value.is_integer() or not MIN_SIZE <= value <= MAX_SIZE):
-        st.warning(
-            t("gradient.lab_size_ignored", given=code_span(raw[:40]), used=size, low=MIN_SIZE, high=MAX_SIZE),
-            icon=":material/link:",
-        )
     return int(size)
 
 
@@ -865,22 +816,17 @@ def identity_inputs() -> tuple[str, str, int, int, int]:
     with columns[3]:
         st.button(t("gradient.lab_new_numbers"), on_click=_new_seed, icon=":material/casino:")
     with columns[2]:
-        raw, value = _url_number(SEED_KEY)
-        seed = st.number_input(
+        seed = url_number_box(
+            SEED_KEY,
             t("gradient.lab_seed"),
-            min_value=0,
-            max_value=SEED_MAX,
-            value=DEFAULT_SEED,
+            default=DEFAULT_SEED,
+            low=0,
+            high=SEED_MAX,
             step=1,
-            key=SEED_KEY,
-            bind="query-params",
+            format=None,
             help=t("gradient.lab_seed_help"),
+            warning=lambda given, used: t("gradient.lab_seed_ignored", given=given, used=used, high=SEED_MAX),
         )
-        if raw is not None and (value is None or not value.is_integer() or not 0 <= value <= SEED_MAX):
-            st.warning(
-                t("gradient.lab_seed_ignored", given=code_span(raw[:40]), used=seed, high=SEED_MAX),
-                icon=":material/link:",
-            )
     return identity, layout, m, n, int(seed)
 
 

@@ -25,9 +25,10 @@ from calc_core.service import derivative_steps_of, tangent_data, tangent_line
 from ui import charts, reveal
 from ui.errors import code_span, error_message, show_error
 from ui.i18n import current_language, t, translate
+from ui.inputs import url_number_box
 from ui.settings import is_projector
 from ui.steps_view import display_math, show_steps
-from ui.url_state import seed_toggle_from_url, url_number
+from ui.url_state import seed_toggle_from_url
 from viz.d2l_plot import d2l_tangent_figure, d2l_tangent_rows, figure_to_png, figure_to_svg
 from viz.tangent_chart import line_text, number, slider_grid, tangent_spec
 
@@ -93,23 +94,18 @@ D2L_QUESTION, EXPLORER_QUESTION = "rules/d2l", "rules/tangent"
 
 def point_input() -> float:
     """x0 from a number box bound to ``?x0=``; a URL value that is no usable number is replaced and noted."""
-    raw = st.query_params.get(X0_KEY)
-    x0 = st.number_input(
+    x0 = url_number_box(
+        X0_KEY,
         t("rules.x0_label"),
-        min_value=-X0_LIMIT,
-        max_value=X0_LIMIT,
-        value=DEFAULT_X0,
+        default=DEFAULT_X0,
+        low=-X0_LIMIT,
+        high=X0_LIMIT,
         step=0.1,
-        format="%g",
-        key=X0_KEY,
-        bind="query-params",
         help=t("rules.x0_help", limit=f"{X0_LIMIT:g}"),
+        warning=lambda given, used: t(
+            "rules.x0_ignored", given=given, used=number(used), limit=f"{X0_LIMIT:g}"
+        ),
     )
-    if raw is not None and url_number(raw, X0_LIMIT) is None:
-        st.warning(
-            t("rules.x0_ignored", given=code_span(raw[:40]), used=number(x0), limit=f"{X0_LIMIT:g}"),
-            icon=":material/link:",
-        )
     return float(x0)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from calc_core.errors import ExpressionError
 from calc_core.parser import parse_expression
-from tests.app.test_app import CJK, assert_no_exception, headings, literal_fragment, run_app
+from tests.app.helpers import CJK, HOSTILE_FUNCTIONS, assert_no_exception, headings, literal_fragment, run_app
 from ui import navigation
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
@@ -316,14 +316,7 @@ def test_what_is_no_composition_is_said_so():
 # --- hostile text in every input --------------------------------------------------------------------------
 
 MARKER = "chain_rule_hacked"
-HOSTILE = [
-    "__import__('os').system('touch {marker}')",
-    "9^9^9",
-    "x" * 10_000,
-    "x\x00+1",
-    "x\u202e+1",
-    "x.__class__",
-]
+HOSTILE = HOSTILE_FUNCTIONS
 # Each text box, and the variables the page parses it with (with the URL's other values at their defaults).
 BOXES = {
     "f": ("u", "x"),

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc_core.practice import practice_set
-from tests.conftest import PROJECT_ROOT
+from tests.app.helpers import CJK, PAGE_TIMEOUT, page_spec, run_app
+from tests.app.helpers import assert_no_exception as assert_fine
 from ui import exercises_view
 from ui.i18n import LANGUAGES, translate
 
-ENTRY_SCRIPT = PROJECT_ROOT / "streamlit_app.py"
-PAGE_SCRIPT = "app_pages/exercises.py"
-RUN_TIMEOUT = 60
-CJK = re.compile(r"[\u4e00-\u9fff]")
+PAGE = page_spec("exercises")
 
 
-def open_page(timeout: float = RUN_TIMEOUT, **query_params) -> AppTest:
-    at = AppTest.from_file(ENTRY_SCRIPT, default_timeout=timeout)
-    at.query_params.update(query_params)
-    at.run()
-    at.switch_page(PAGE_SCRIPT).run()
+def open_page(timeout: float = PAGE_TIMEOUT, **query_params) -> AppTest:
+    at = run_app(PAGE, timeout=timeout, **query_params)
     assert_fine(at)
     return at
-
-
-def assert_fine(at: AppTest) -> None:
-    assert not at.exception, [element.value for element in at.exception]
 
 
 def markdown_text(at: AppTest) -> str:

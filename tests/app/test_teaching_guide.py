@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import CJK, ENTRY_SCRIPT, literal_fragment
 from tests.app.landing import make_landing_page
-from tests.app.test_app import CJK, ENTRY_SCRIPT, literal_fragment
 from ui.chain_view import STEP_STATE
 from ui.i18n import LANGUAGE_STATE_KEY, LANGUAGES, load_catalogue, translate
 from ui.navigation import PAGES, PageSpec
