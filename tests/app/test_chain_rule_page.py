@@ -379,12 +379,12 @@ def test_projector_mode_draws_larger():
 
 def test_a_symbolic_check_that_fails_still_shows_the_graph(monkeypatch):
     """SymPy may time out on a hostile but valid expression: the graph and the backward pass stay."""
-    from ui import chain_view
+    from ui.views.chain import graph as chain_graph
 
     def too_slow(*args, **kwargs):
         raise ExpressionError("timeout", seconds=3)
 
-    monkeypatch.setattr(chain_view, "graph_partials_of", too_slow)
+    monkeypatch.setattr(chain_graph, "graph_partials_of", too_slow)
     at = open_page(part="graph")
     assert_no_exception(at)
     assert dot_of(at).startswith("digraph")

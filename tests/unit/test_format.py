@@ -13,8 +13,11 @@ import math
 
 import pytest
 
-from ui import chain_view, exercises_view, limits_view, multivariate_view
 from ui.format import markdown_table, name_latex, name_text, subscript
+from ui.views.chain import common as chain_view
+from ui.views.exercises import common as exercises_view
+from ui.views.limits import common as limits_view
+from ui.views.multivariate import common as multivariate_view
 from viz import format as fmt
 from viz import tangent_chart
 

@@ -15,19 +15,15 @@ import numpy as np
 import pytest
 
 from calc_core.multivariate import Grid, evaluate_grid, gradient_descent, gradient_field_task
+from viz.contour_map import LEVEL_DATA, QUIVER_DATA, contour_lines, grid_records, quiver_rows
 from viz.gradient_charts import (
     ANGLE_PARAM,
-    LEVEL_DATA,
     PATH_DATA,
     POINT_X,
     POINT_Y,
-    QUIVER_DATA,
     STEP_PARAM,
-    contour_lines,
     descent_chart,
     gradient_chart,
-    grid_records,
-    quiver_rows,
 )
 from viz.mpl_fonts import cjk_font_family
 from viz.slice_charts import SLICE_X, SLICE_Y, partials_chart
