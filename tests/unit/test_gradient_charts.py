@@ -189,3 +189,22 @@ def test_the_surface_clips_a_pole_and_survives_gaps():
     low, high = figure.axes[0].get_zlim()
     assert high < 100 and np.isfinite([low, high]).all()
     assert surface_png(figure, dpi=40)[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("cells", [5, 9, 13])
+def test_the_quiver_sub_grid_spans_the_window_evenly_with_one_arrow_per_cell(cells):
+    """Arrows stand on a cells × cells lattice from edge to edge of the window, evenly spaced, each at most
+    0.85 of a cell long (a constant gradient: every arrow the same, all of full length)."""
+    grid = evaluate_grid(
+        lambda x, y: x + 2 * y, lambda x, y: 1 + 0 * x, lambda x, y: 2 + 0 * y, (-3, 3, -3, 3), 25
+    )
+    rows = quiver_rows(grid, cells)
+    assert len(rows) == cells * cells
+    for axis in ("x", "y"):
+        tails = sorted({row[axis] for row in rows})
+        assert len(tails) == cells
+        assert (tails[0], tails[-1]) == (pytest.approx(-3), pytest.approx(3))
+        assert np.diff(tails) == pytest.approx(np.full(cells - 1, 6 / (cells - 1)))
+    cell = 6 / cells
+    lengths = [math.hypot(row["x2"] - row["x"], row["y2"] - row["y"]) for row in rows]
+    assert lengths == pytest.approx([0.85 * cell] * len(rows))

@@ -12,6 +12,7 @@ from calc_core.exhaustion import circumscribed_area, exhaustion_error_table, ins
 from calc_core.limits import d2l_function, error_table, secant_steps, secant_table
 from calc_core.numeric import compile_numeric
 from calc_core.parser import parse_expression
+from tests.vega_expressions import run_transforms, sequence_rows
 from viz.exhaustion_charts import N_PARAM, exhaustion_error_chart, polygon_chart
 from viz.limits_charts import SECANT_PARAM, error_chart, secant_chart, spec_size
 
@@ -235,14 +236,31 @@ def test_polygon_chart_checks_its_input(n_values, n_initial):
         polygon_chart(n_values, n_initial)
 
 
-def test_triangle_path_visits_every_vertex():
-    # The Vega expressions of the triangle layer, evaluated here for small n: the path O, V0, V1, O, V2, …
-    for n in range(3, 30):
-        vertices = set()
-        for j in range(3 * math.ceil(n / 2) + 1):
-            if j % 3:
-                vertices.add((2 * (j // 3) + j % 3 - 1) % n)
-        assert vertices == set(range(n)), n
+def triangle_layer(spec: dict) -> dict:
+    """The view of the polygon chart that draws the triangles (the one that computes a ``vertex``)."""
+    [found] = [
+        node
+        for node in walk(spec)
+        if any(step.get("as") == "vertex" for step in node.get("transform", []) if isinstance(step, dict))
+    ]
+    return found
+
+
+@pytest.mark.parametrize("limit", [120, 9])
+def test_triangle_path_visits_every_vertex(limit):
+    """The chart's own Vega expressions, read from its spec and evaluated for n = 3 … 40 and at the limit:
+    the path O, V0, V1, O, V2, … reaches every vertex of the n-gon, at the vertex's place on the circle."""
+    layer = triangle_layer(polygon_chart(range(3, 201), triangle_limit=limit).to_dict())
+    rows = sequence_rows(layer["data"])
+    for n in sorted({*range(3, min(limit, 40) + 1), limit - 1, limit}):
+        path = run_transforms(rows, layer["transform"], {N_PARAM: n})
+        corners = [row for row in path if row["corner"] != 0]
+        assert {int(row["vertex"]) for row in corners} == set(range(n)), n
+        for row in corners:
+            angle = 2 * math.pi * row["vertex"] / n
+            assert (row["x"], row["y"]) == pytest.approx((math.cos(angle), math.sin(angle)))
+        assert all((row["x"], row["y"]) == (0, 0) for row in path if row["corner"] == 0)
+    assert not run_transforms(rows, layer["transform"], {N_PARAM: limit + 1})  # beyond it: spokes only
 
 
 def test_exhaustion_error_chart():
