@@ -167,6 +167,21 @@ def evaluate(text: str, datum: dict | None = None, params: dict | None = None):
     return value
 
 
+def walk(node):
+    """Every dict inside a spec (or any nest of dicts and lists).
+
+    >>> [sorted(d) for d in walk({"a": [{"b": 1}], "c": {"d": 2}})]
+    [['a', 'c'], ['b'], ['d']]
+    """
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
 def run_transforms(rows: list[dict], transforms: list[dict], params: dict) -> list[dict]:
     """Vega-Lite's ``filter`` and ``calculate`` transforms on ``rows``, in order (others raise)."""
     rows = [dict(row) for row in rows]

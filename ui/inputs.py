@@ -14,6 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from ui.errors import code_span
+from ui.i18n import t
 from ui.url_state import MAX_URL_NUMBER_CHARS, url_number
 
 
@@ -74,3 +75,30 @@ def url_number_box(
     if checked and not url_usable(raw, low, high, integer=isinstance(step, int)):
         st.warning(warning(code_span(raw[:MAX_URL_NUMBER_CHARS]), value), icon=":material/link:")
     return value
+
+
+def x0_box(
+    page: str,
+    *,
+    default: float,
+    bound: float,
+    step: float,
+    number: Callable[[float], str],
+    empty_is_a_value: bool = True,
+    **params,
+) -> float:
+    """The point x₀ of a one-variable page, bound to ``?x0=`` and within ±``bound``; its label, help and
+    warning are the catalogue's ``{page}.x0_label``, ``{page}.x0_help`` and ``{page}.x0_ignored`` (filled
+    with ``params``; the warning with the link's text and the value used, written by ``number``)."""
+    value = url_number_box(
+        "x0",
+        t(f"{page}.x0_label"),
+        default=default,
+        low=-bound,
+        high=bound,
+        step=step,
+        help=t(f"{page}.x0_help", **params),
+        warning=lambda given, used: t(f"{page}.x0_ignored", given=given, used=number(used), **params),
+        empty_is_a_value=empty_is_a_value,
+    )
+    return float(value)

@@ -194,17 +194,7 @@ def gradient_chart(
             "encoding": {"x": x_of("x"), "y": y_of("y"), "x2": {"field": "gx2"}, "y2": {"field": "gy2"}},
         },
         _arrow_head(moving, "gx2", "gy2", "g_angle", GRADIENT_COLOR, head, x_scale, y_scale),
-        {
-            "transform": at_point,
-            "mark": {
-                "type": "circle",
-                "clip": True,
-                "color": palette.BLACK,
-                "opacity": 1,
-                "size": style.point_size,
-            },
-            "encoding": {"x": x_of("x"), "y": y_of("y")},
-        },
+        point_dot(at_point, style, x_of("x"), y_of("y")),
     ]
     plot = {"layer": layers, "width": size, "height": size}
     angle_width = side_width(projector)
@@ -230,17 +220,7 @@ def gradient_chart(
 def _map_without_gradient(grid: Grid, style, labels, size, params, layers, datasets, x_scale, y_scale):
     """The gradient chart before the answer: the contour map, the point on its sliders, and f there."""
     at_point = [point_filter(POINT_X, POINT_Y, grid.step / 2)]
-    point = {
-        "transform": at_point,
-        "mark": {
-            "type": "circle",
-            "clip": True,
-            "color": palette.BLACK,
-            "opacity": 1,
-            "size": style.point_size,
-        },
-        "encoding": {"x": quantitative("x", scale_=x_scale), "y": quantitative("y", scale_=y_scale)},
-    }
+    point = point_dot(at_point, style, quantitative("x", scale_=x_scale), quantitative("y", scale_=y_scale))
     readout_expression = (
         f"'(' + format(datum.x, '.3~g') + ', ' + format(datum.y, '.3~g') + '):  '"
         f" + {literal(labels['f'])} + ' = ' + {number_expression('f')}"
@@ -515,3 +495,9 @@ def _loss_scale(values: list[float]) -> dict:
     low, high = min(values), max(values)
     margin = 0.05 * (high - low) if high > low else max(1.0, abs(high)) * 0.5
     return scale(low - margin, high + margin)
+
+
+def point_dot(transform: list, style: PlotStyle, x: dict, y: dict) -> dict:
+    """The point (a, c) as a black dot, on the rows that ``transform`` keeps."""
+    mark = {"type": "circle", "clip": True, "color": palette.BLACK, "opacity": 1, "size": style.point_size}
+    return {"transform": transform, "mark": mark, "encoding": {"x": x, "y": y}}

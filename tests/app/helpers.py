@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc_core.errors import ExpressionError
 from calc_core.parser import parse_expression
+from tests.app.landing import make_landing_page
 from tests.conftest import PROJECT_ROOT
 from ui.i18n import LANGUAGES, load_catalogue, translate
 from ui.navigation import PAGES, PageSpec
@@ -40,6 +41,17 @@ def run_app(page=None, timeout: float = RUN_TIMEOUT, context: dict | None = None
     if page is not None and not page.is_default:
         at.switch_page(page.script).run()
     return at
+
+
+def landing(key: str):
+    """An autouse fixture for a test module: page ``key`` is the landing page, so that every test opens it
+    as a shared link ``/key?…`` does after a cold start (see ``tests.app.landing``)."""
+
+    @pytest.fixture(autouse=True)
+    def landing_page(monkeypatch):
+        make_landing_page(monkeypatch, page_spec(key))
+
+    return landing_page
 
 
 def run_page(key: str, timeout: float = PAGE_TIMEOUT, **query_params) -> AppTest:
@@ -88,17 +100,6 @@ def page_text(at: AppTest) -> str:
 
 def warnings(at: AppTest) -> list[str]:
     return [element.value for element in at.warning]
-
-
-def walk(node):
-    """Every dict inside a spec."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
 
 
 def literal_fragment(language: str, key: str) -> str:

@@ -13,23 +13,16 @@ from tests.app.helpers import (
     chart_params,
     formulas,
     headings,
+    landing,
     literal_fragment,
-    page_spec,
     page_text,
     warnings,
 )
 from tests.app.helpers import run_page as open_page
-from tests.app.landing import make_landing_page
 from ui.i18n import LANGUAGES, translate
 from viz.gradient_charts import ANGLE_PARAM, POINT_X, POINT_Y, STEP_PARAM
 
-PAGE = page_spec("gradient")
-
-
-@pytest.fixture(autouse=True)
-def gradient_is_the_landing_page(monkeypatch):
-    """Open the app at this page, as a shared link /gradient?f=… does (see test_limits_page for why)."""
-    make_landing_page(monkeypatch, PAGE)
+landing_page = landing("gradient")  # every test opens the app at this page, as a shared link does
 
 
 def run_page(**query_params):

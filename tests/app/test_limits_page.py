@@ -15,15 +15,13 @@ from tests.app.helpers import (
     charts,
     formulas,
     headings,
+    landing,
     literal_fragment,
-    page_spec,
     run_page,
     warnings,
 )
-from tests.app.landing import make_landing_page
 from ui.i18n import LANGUAGES, translate
 
-LIMITS = page_spec("limits")
 D2L_LINES = [
     "h=0.10000, numerical limit=2.30000",
     "h=0.01000, numerical limit=2.03000",
@@ -33,15 +31,7 @@ D2L_LINES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def limits_is_the_landing_page(monkeypatch):
-    """Open the app at the limits page, as a shared link /limits?f=… does in a browser.
-
-    Through AppTest's switch_page the run before is the home page, and Streamlit drops a query parameter
-    bound to a widget of another page on a page change (home binds ``f`` too): the URL would not reach
-    the limits page. Making it the default page makes the first run its own, exactly like a direct link.
-    """
-    make_landing_page(monkeypatch, LIMITS)
+landing_page = landing("limits")  # every test opens the app at this page, as a shared link does
 
 
 def table_texts(at) -> str:

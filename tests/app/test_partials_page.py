@@ -11,23 +11,16 @@ from tests.app.helpers import (
     charts,
     formulas,
     headings,
+    landing,
     literal_fragment,
-    page_spec,
     page_text,
     warnings,
 )
 from tests.app.helpers import run_page as open_page
-from tests.app.landing import make_landing_page
 from ui.i18n import LANGUAGES, translate
 from viz.slice_charts import SLICE_X, SLICE_Y
 
-PAGE = page_spec("partials")
-
-
-@pytest.fixture(autouse=True)
-def partials_is_the_landing_page(monkeypatch):
-    """Open the app at this page, as a shared link /partials?f=… does (see test_limits_page for why)."""
-    make_landing_page(monkeypatch, PAGE)
+landing_page = landing("partials")  # every test opens the app at this page, as a shared link does
 
 
 def run_page(**query_params):

@@ -15,28 +15,18 @@ from tests.app.helpers import (
     charts,
     formulas,
     headings,
+    landing,
     literal_fragment,
-    page_spec,
     run_page,
-    walk,
 )
-from tests.app.landing import make_landing_page
+from tests.vega_expressions import walk
 from ui.i18n import LANGUAGES, load_catalogue, translate
 from viz.tangent_chart import TANGENT_PARAM
 
-RULES_PAGE = page_spec("rules")
 TIMEOUT = 60  # the first run in a process starts the workers and draws D2L's figure
 
 
-@pytest.fixture(autouse=True)
-def rules_is_the_landing_page(monkeypatch):
-    """Open the app at the rules page, as a shared link /rules?f=… does in a browser.
-
-    Through AppTest's switch_page the run before is the home page, and Streamlit drops a query parameter
-    bound to a widget of another page on a page change (home binds ``f`` too), so ``f`` would not reach
-    this page. Making it the default page makes the first run its own, exactly like a direct link.
-    """
-    make_landing_page(monkeypatch, RULES_PAGE)
+landing_page = landing("rules")  # every test opens the app at this page, as a shared link does
 
 
 def run_rules(timeout: float = TIMEOUT, **query_params):

@@ -12,22 +12,11 @@ from calc_core.exhaustion import circumscribed_area, exhaustion_error_table, ins
 from calc_core.limits import d2l_function, error_table, secant_steps, secant_table
 from calc_core.numeric import compile_numeric
 from calc_core.parser import parse_expression
-from tests.vega_expressions import run_transforms, sequence_rows
+from tests.vega_expressions import run_transforms, sequence_rows, walk
 from viz.exhaustion_charts import N_PARAM, exhaustion_error_chart, polygon_chart
 from viz.limits_charts import SECANT_PARAM, error_chart, secant_chart, spec_size
 
 XS = np.linspace(0, 3, 121)
-
-
-def walk(node):
-    """Every dict inside a spec."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
 
 
 def datasets_with(spec: dict, key: str) -> list[list[dict]]:

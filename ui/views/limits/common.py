@@ -15,7 +15,7 @@ from ui import charts, reveal
 from ui import format as fmt
 from ui.errors import code_span, show_error
 from ui.i18n import t
-from ui.inputs import url_number_box
+from ui.inputs import x0_box
 from ui.settings import is_projector
 
 VARIABLES = ("x",)
@@ -70,19 +70,11 @@ LIMIT_QUESTION, ROUNDOFF_QUESTION = "limits/derivative", "limits/roundoff"
 
 
 def point_input() -> float:
-    """x0 from a number box bound to ``?x0=``; a URL value that is no usable number is replaced, and said."""
-    x0 = url_number_box(
-        X0_KEY,
-        t("limits.x0_label"),
-        default=DEFAULT_X0,
-        low=-X0_LIMIT,
-        high=X0_LIMIT,
-        step=0.5,
-        help=t("limits.x0_help"),
-        warning=lambda given, used: t("limits.x0_ignored", given=given, used=number(used)),
-        empty_is_a_value=False,  # an empty ?x0= is no value, not a wrong one
+    """x0 from a number box bound to ``?x0=``; a URL value that is no usable number is replaced, and said
+    (an empty ``?x0=`` is no value, not a wrong one)."""
+    return x0_box(
+        "limits", default=DEFAULT_X0, bound=X0_LIMIT, step=0.5, number=number, empty_is_a_value=False
     )
-    return float(x0)
 
 
 def h_range_input() -> int:

@@ -73,20 +73,7 @@ def surface_and_slices(function: Function, point: tuple[float, ...], partials: d
         d1=number(values[0]["value"]),
         d2=number(values[1]["value"]),
     )
-    png = cached_surface_png(function.text, function.variables, point, current_language(), is_projector())
-    if is_projector():
-        st.image(png, width=PROJECTOR_SURFACE_WIDTH, alt=t("partials.surface_alt"))
-        surface_downloads(function, point)
-        st.markdown(sentence)
-        st.caption(t("partials.surface_how"))
-    else:
-        left, right = st.columns([3, 2], gap="large")
-        with left:
-            st.image(png, width="stretch", alt=t("partials.surface_alt"))
-            surface_downloads(function, point)
-        with right:
-            st.markdown(sentence)
-            st.caption(t("partials.surface_how"))
+    surface_picture(function, point, sentence)
     st.subheader(t("partials.slices_title"))
     st.markdown(t("partials.slices_body", a=a, c=c))
     show_chart(_partials_chart, function.text, function.variables, point, current_language(), is_projector())
@@ -97,17 +84,7 @@ def surface_and_slices(function: Function, point: tuple[float, ...], partials: d
 def _surface_and_slices_without_values(function: Function, point: tuple[float, ...]) -> None:
     """The pictures while the class predicts: the surface, and the slices without tangents or slopes."""
     a, c = name_text(function.variables[0]), name_text(function.variables[1])
-    png = cached_surface_png(function.text, function.variables, point, current_language(), is_projector())
-    if is_projector():
-        st.image(png, width=PROJECTOR_SURFACE_WIDTH, alt=t("partials.surface_alt"))
-        surface_downloads(function, point)
-        st.caption(t("partials.surface_how"))
-    else:
-        left, right = st.columns([3, 2], gap="large")
-        with left:
-            st.image(png, width="stretch", alt=t("partials.surface_alt"))
-            surface_downloads(function, point)
-        right.caption(t("partials.surface_how"))
+    surface_picture(function, point)
     st.subheader(t("partials.slices_title"))
     st.markdown(t("partials.slices_body", a=a, c=c))
     args = (function.text, function.variables, point, current_language(), is_projector(), False)
@@ -179,3 +156,26 @@ def quotient_table(function: Function, partials: dict) -> None:
             exact=number(first["value"], 6),
         )
     )
+
+
+def surface_picture(function: Function, point: tuple[float, ...], sentence: str | None = None) -> None:
+    """The 3D surface with its downloads; beside it (below it in projector mode) the sentence with the values,
+    when they are shown, and how to read the picture."""
+    png = cached_surface_png(function.text, function.variables, point, current_language(), is_projector())
+
+    def words() -> None:
+        if sentence is not None:
+            st.markdown(sentence)
+        st.caption(t("partials.surface_how"))
+
+    if is_projector():
+        st.image(png, width=PROJECTOR_SURFACE_WIDTH, alt=t("partials.surface_alt"))
+        surface_downloads(function, point)
+        words()
+        return
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.image(png, width="stretch", alt=t("partials.surface_alt"))
+        surface_downloads(function, point)
+    with right:
+        words()

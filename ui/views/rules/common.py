@@ -13,7 +13,7 @@ from calc_core.parser import format_expression, parse_expression
 from calc_core.service import derivative_steps_of, tangent_data, tangent_line
 from ui.errors import code_span, error_message, show_error
 from ui.i18n import t
-from ui.inputs import url_number_box
+from ui.inputs import x0_box
 from ui.settings import is_projector
 from ui.steps_view import display_math
 from ui.url_state import seed_toggle_from_url
@@ -81,19 +81,7 @@ D2L_QUESTION, EXPLORER_QUESTION = "rules/d2l", "rules/tangent"
 
 def point_input() -> float:
     """x0 from a number box bound to ``?x0=``; a URL value that is no usable number is replaced and noted."""
-    x0 = url_number_box(
-        X0_KEY,
-        t("rules.x0_label"),
-        default=DEFAULT_X0,
-        low=-X0_LIMIT,
-        high=X0_LIMIT,
-        step=0.1,
-        help=t("rules.x0_help", limit=f"{X0_LIMIT:g}"),
-        warning=lambda given, used: t(
-            "rules.x0_ignored", given=given, used=number(used), limit=f"{X0_LIMIT:g}"
-        ),
-    )
-    return float(x0)
+    return x0_box("rules", default=DEFAULT_X0, bound=X0_LIMIT, step=0.1, number=number, limit=f"{X0_LIMIT:g}")
 
 
 def second_derivative_input() -> bool:
