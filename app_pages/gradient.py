@@ -35,13 +35,7 @@ def inputs():
     st.latex(GRADIENT)
     st.markdown(t("gradient.definition"))
     common.example_buttons(common.GRADIENT_EXAMPLES)
-    left, right = st.columns([3, 2])
-    with left:
-        function = common.function_input(common.DEFAULT_GRADIENT_F)
-    with right:
-        variables = function.variables if function is not None else ("x1", "x2")
-        point = common.point_input(variables, common.DEFAULT_GRADIENT_POINT)
-    return function, point
+    return common.function_and_point(common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT)
 
 
 def field(function, point, partials, grid) -> None:

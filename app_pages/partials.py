@@ -17,13 +17,7 @@ def inputs():
     st.latex(DEFINITION)
     st.markdown(t("partials.definition"))
     common.example_buttons(common.PARTIALS_EXAMPLES)
-    left, right = st.columns([3, 2])
-    with left:
-        function = common.function_input(common.DEFAULT_PARTIALS_F)
-    with right:
-        variables = function.variables if function is not None else ("x1", "x2")
-        point = common.point_input(variables, common.DEFAULT_POINT)
-    return function, point
+    return common.function_and_point(common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT)
 
 
 def pictures(function, point, partials, grid) -> None:

@@ -1,7 +1,8 @@
-"""What the chain-rule page *shows* must agree with itself: every formula displayed beside a number is
-evaluated (``tests.latex_values``) and compared with that number, so a wrong or sign-flipped local derivative,
-node definition or gradient formula fails here even where the numbers are right (and the other way round).
-The local-derivative rules are also pinned as text, one per graph operation.
+"""What a page *shows* must agree with itself (the chain-rule page's graph, the gradient's norm, the rules
+page's tangent): every formula displayed beside a number is evaluated (``tests.latex_values``) and compared
+with that number, so a wrong or sign-flipped local derivative, node definition, gradient formula or tangent
+fails here even where the numbers are right (and the other way round). The chain-rule graph's local
+derivatives are also pinned as text, one per operation.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import math
 
 import pytest
 
+from calc_core.errors import ExpressionError
 from tests.app.helpers import assert_no_exception, page_spec, run_page
 from tests.app.landing import make_landing_page
+from tests.app.markdown_tables import parse_markdown_table
 from tests.latex_values import value
+from ui.views.rules import common as rules_common
 
 EXPRESSIONS = (
     "sin(x)*exp(y) - log(z)/x + cos(y)^2 + sqrt(x) + tan(z) + abs(y - 3)",
@@ -44,15 +48,16 @@ def number(text: str) -> float:
     return float(text.strip().replace("−", "-"))
 
 
-def markdown_tables(at) -> dict[str, list[list[str]]]:
-    """Each Markdown table on the page by its first header cell: its rows of cells."""
-    tables = {}
+def tables_by_first_header(at) -> dict[str, list[list[list[str]]]]:
+    """Each Markdown table on the page as rows of cells, grouped by its first header (Node, Edge, Path); a
+    table may follow a sentence in the same Markdown element (the sum over paths does)."""
+    tables: dict[str, list[list[list[str]]]] = {}
     for element in at.markdown:
-        lines = [line for line in element.value.splitlines() if line.startswith("|")]
-        if len(lines) < 2 or not lines[1].startswith("|---"):
-            continue
-        cells = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]
-        tables.setdefault(cells[0][0], []).append(cells[2:])
+        lines = "\n".join(line for line in element.value.splitlines() if line.startswith("|"))
+        columns = parse_markdown_table(lines)
+        if columns is not None:
+            rows = [list(cells) for cells in zip(*columns.values(), strict=True)]
+            tables.setdefault(next(iter(columns)), []).append(rows)
     return tables
 
 
@@ -72,7 +77,7 @@ def shown(request):
         make_landing_page(patch, page_spec("chain_rule"))
         at = run_page("chain_rule", lang="en", part="graph", expr=request.param)
     assert_no_exception(at)
-    tables = markdown_tables(at)
+    tables = tables_by_first_header(at)
     [nodes] = tables["Node"]
     [edges] = tables["Edge"]
     values = {name_of(row[0]): number(row[2]) for row in nodes if row[0].startswith("$")}
@@ -127,3 +132,56 @@ def test_each_path_product_agrees_with_its_factors(shown):
         for _, factors, product in rows:
             expected = math.prod(number(factor) for factor in factors.split(" × "))
             assert number(product) == pytest.approx(expected, rel=2e-3, abs=1e-6), (factors, product)
+
+
+@pytest.mark.parametrize(("f", "point"), [("x1^2 + 4x2^2", "1, 0.5"), ("x*y - 3*z^2", "-1, 2, 0.5")])
+def test_the_gradient_page_writes_a_norm_that_agrees_with_its_vector(f, point):
+    """∇f at the point as a column, and ‖∇f‖ beside it: the norm shown is the length of the vector shown."""
+    with pytest.MonkeyPatch.context() as patch:
+        make_landing_page(patch, page_spec("gradient"))
+        at = run_page("gradient", lang="en", f=f, p=point)
+    [tex] = [e.value for e in at.latex if r"\|\nabla f(" in e.value and r"\begin{bmatrix}" in e.value]
+    column = tex.split(r"\begin{bmatrix}")[1].split(r"\end{bmatrix}")[0]
+    components = [number(entry) for entry in column.split(r"\\")]
+    assert len(components) == len(point.split(","))
+    norm = number(tex.rsplit("=", 1)[1].strip().strip("$").strip())
+    assert norm == pytest.approx(math.hypot(*components), rel=1e-5)
+    assert norm > max(abs(c) for c in components)  # more than one component: the sum of squares counts
+
+
+def rules_derivation(at) -> tuple[str, str, str, str]:
+    """The explorer's derivation as shown: f(x₀), k·x₀ (as written), b, and the line's right-hand side."""
+    formulas = [
+        p.strip() for e in at.markdown for p in e.value.split("$$")[1::2] if r"\Rightarrow\quad b =" in p
+    ]
+    [intercept] = formulas[-1:]  # D2L's own derivation comes first; the explorer's is the last
+    left, b = intercept.split(r"\quad\Rightarrow\quad b =")
+    f_x0, product = left.split(" = ", 1)
+    product = product.strip().removesuffix("+ b")
+    blocks = [p.strip() for e in at.markdown for p in e.value.split("$$")[1::2]]
+    [line] = [block.removeprefix("y = ") for block in blocks if block.startswith("y = ")][-1:]
+    return f_x0, product, b.strip(), line
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["exact", "numeric"])
+@pytest.mark.parametrize(
+    ("f", "x0"), [("x^3 - 2x", "-1.25"), ("sin(x) + 2", "0.75"), ("exp(x) - x^2", "1.5")]
+)
+def test_the_rules_explorer_derives_a_tangent_that_agrees_with_itself(f, x0, exact, monkeypatch):
+    """f(x₀) = k·x₀ + b with the numbers shown, and the line shown passes through (x₀, f(x₀)): a sign
+    flipped anywhere in the derivation fails. Without the exact tangent (the worker timed out) the page
+    derives it from float64 numbers: checked the same way."""
+    if not exact:
+
+        def too_slow(*args, **kwargs):
+            raise ExpressionError("timeout", seconds=3)
+
+        monkeypatch.setattr(rules_common, "tangent_line", too_slow)
+        x0 = x0 + "1"  # another input: the page caches its answers
+    make_landing_page(monkeypatch, page_spec("rules"))
+    at = run_page("rules", lang="en", f=f, x0=x0)
+    f_x0, product, b, line = rules_derivation(at)
+    f_value, k_x0, b_value = value(f_x0, {}), value(product.replace(r"\cdot", " "), {}), value(b, {})
+    shown_digits = 2e-6 * (abs(f_value) + abs(k_x0) + abs(b_value))  # the numeric path shows 7 digits
+    assert f_value == pytest.approx(k_x0 + b_value, abs=shown_digits), (f_x0, product, b)
+    assert value(line, {"x": float(x0)}) == pytest.approx(f_value, abs=shown_digits), line

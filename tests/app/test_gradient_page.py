@@ -19,6 +19,7 @@ from tests.app.helpers import (
     warnings,
 )
 from tests.app.helpers import run_page as open_page
+from tests.app.markdown_tables import markdown_tables
 from ui.i18n import LANGUAGES, translate
 from viz.gradient_charts import ANGLE_PARAM, POINT_X, POINT_Y, STEP_PARAM
 
@@ -271,8 +272,12 @@ def test_exercises_2_and_3_are_worked(language):
     norm = next(text for text in shown if r"\frac{\mathbf{x}}{\|\mathbf{x}\|_2}" in text)
     assert r"\frac{x_{1}}{\sqrt{x_{1}^{2} + x_{2}^{2} + x_{3}^{2}}}" in norm
     assert literal_fragment(language, "gradient.exercise3_zero") in page_text(at)
-    table = at.table[-1].value.to_string()
-    assert "-1" in table and "1" in table
+    quotients = markdown_tables(at)[-1]
+    right = quotients[translate(language, "gradient.col_right")]
+    left = quotients[translate(language, "gradient.col_left")]
+    assert len(right) == len(left) >= 3
+    assert {float(value.replace("−", "-")) for value in right} == {1.0}
+    assert {float(value.replace("−", "-")) for value in left} == {-1.0}
 
 
 def test_exercise_2_button_opens_it_in_the_first_part():

@@ -14,6 +14,7 @@ import pytest
 
 from tests.app.helpers import assert_no_exception, literal_fragment, run_app
 from tests.app.landing import make_landing_page
+from tests.app.markdown_tables import parse_markdown_table
 from ui import reveal
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
@@ -117,6 +118,9 @@ def page_texts(at) -> list[str]:
         frame = element.value
         found.append(" | ".join(map(str, frame.columns)))
         found += [" | ".join(map(str, row)) for row in frame.astype(str).itertuples(index=False)]
+    for table in filter(None, (parse_markdown_table(element.value) for element in main.markdown)):
+        found.append(" | ".join(table))
+        found += [" | ".join(row) for row in zip(*table.values(), strict=True)]
     return found
 
 

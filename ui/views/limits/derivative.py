@@ -14,6 +14,7 @@ from calc_core.sampling import SampledCurve
 from calc_core.service import error_table_of, limit_tables, one_sided_table_of
 from ui import charts, reveal
 from ui.arrow_tables import table_from_columns
+from ui.format import number_table
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
 from ui.views.limits.common import (
@@ -71,6 +72,7 @@ ERROR_WORDS = (
 
 # Rows of the side-by-side table: h = 10^-1 … 10^-16 (every fourth step of the error table's grid).
 SIDE_BY_SIDE_STEP = 4
+SIDE_BY_SIDE_KEY = "limits_side_by_side"  # the expander with the three schemes' table: open or not
 
 
 def roundoff_reason(analysis: Analysis) -> str | None:
@@ -128,7 +130,7 @@ def d2l_table(analysis: Analysis, rows: int) -> None:
     }
     if exact is not None and analysis.limit_shown:
         columns[t("limits.col_error")] = [error_text(value - exact) for value in d2l["value"][:rows]]
-    st.table(table_from_columns(columns), hide_index=True)
+    number_table(columns)
 
 
 def secant_figure(analysis: Analysis) -> None:
@@ -208,8 +210,13 @@ def side_by_side_table(table) -> None:
         columns[t(f"limits.scheme_{scheme}")] = [full(table.estimate[scheme][i]) for i in rows]
     for scheme in SCHEMES:
         columns[t(f"limits.error_{scheme}")] = [error_text(table.error[scheme][i]) for i in rows]
-    with st.expander(t("limits.side_by_side_title"), icon=":material/table:"):
-        st.dataframe(table_from_columns(columns), hide_index=True)
+    # Its contents run only while it is open: a dataframe imports pandas, ~300 ms of a server's first run.
+    expander = st.expander(
+        t("limits.side_by_side_title"), icon=":material/table:", key=SIDE_BY_SIDE_KEY, on_change="rerun"
+    )
+    if expander.open:
+        with expander:
+            st.dataframe(table_from_columns(columns), hide_index=True)
 
 
 def _secant_spec(
@@ -300,15 +307,7 @@ def one_sided_tables(analysis: Analysis) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(t("limits.left_title"))
-        st.dataframe(
-            table_from_columns({t("limits.col_h"): hs, t("limits.col_left"): [full(v) for v in table.left]}),
-            hide_index=True,
-        )
+        number_table({t("limits.col_h"): hs, t("limits.col_left"): [full(v) for v in table.left]})
     with right:
         st.markdown(t("limits.right_title"))
-        st.dataframe(
-            table_from_columns(
-                {t("limits.col_h"): hs, t("limits.col_right"): [full(v) for v in table.right]}
-            ),
-            hide_index=True,
-        )
+        number_table({t("limits.col_h"): hs, t("limits.col_right"): [full(v) for v in table.right]})

@@ -14,8 +14,8 @@ from calc_core.exhaustion import (
     exhaustion_error_table,
 )
 from ui import charts
-from ui.arrow_tables import table_from_columns
 from ui.errors import code_span
+from ui.format import number_table
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
 from ui.url_state import url_number
@@ -104,20 +104,17 @@ def archimedes_table() -> None:
         t("limits.col_circumscribed_area"): [f"{row.circumscribed_area:.5f}" for row in rows],
         t("limits.col_pi"): [f"{row.pi:.5f}" for row in rows],
     }
-    st.table(table_from_columns(columns), hide_index=True)
+    number_table(columns)
 
 
 def archimedes_chain() -> None:
     """The numbers around π for the 96-gon and Archimedes' fractions, in increasing order."""
     items = archimedes_bounds()
-    st.table(
-        table_from_columns(
-            {
-                t("limits.col_quantity"): [t(f"limits.bound_{item['key']}") for item in items],
-                t("limits.col_value"): [f"{item['value']:.5f}" for item in items],
-            }
-        ),
-        hide_index=True,
+    number_table(
+        {
+            t("limits.col_quantity"): [t(f"limits.bound_{item['key']}") for item in items],
+            t("limits.col_value"): [f"{item['value']:.5f}" for item in items],
+        }
     )
     lower, upper = (_truncated(float(bound), 6) for bound in (ARCHIMEDES_LOWER, ARCHIMEDES_UPPER))
     st.latex(rf"3\tfrac{{10}}{{71}} = {lower}\ldots < \pi < {upper}\ldots = 3\tfrac{{1}}{{7}}")

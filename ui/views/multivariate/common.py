@@ -232,6 +232,17 @@ def point_input(
     return point
 
 
+def function_and_point(default_f: str, default_point: tuple[float, ...]) -> tuple[Function | None, tuple]:
+    """The function box and beside it the point box (for the function's variables; x₁, x₂ until it parses)."""
+    left, right = st.columns([3, 2])
+    with left:
+        function = function_input(default_f)
+    with right:
+        variables = function.variables if function is not None else ("x1", "x2")
+        point = point_input(variables, default_point)
+    return function, point
+
+
 def show_chart(build, *args) -> None:
     """Draw the Vega-Lite spec ``build(*args)`` through ``ui.charts`` (cached with its grid in Arrow form,
     downloads under it), at its own width; ``args[0]`` is the function's text, part of the files' name."""

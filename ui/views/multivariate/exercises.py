@@ -18,8 +18,8 @@ from calc_core.multivariate import (
 )
 from calc_core.parser import parse_expression
 from calc_core.service import partial_derivatives
-from ui.arrow_tables import table_from_columns
 from ui.errors import show_error
+from ui.format import number_table
 from ui.i18n import t
 from ui.settings import persistent_query_params
 from ui.views.multivariate.common import (
@@ -111,14 +111,11 @@ def exercise3() -> None:
     undefined = all(entry["value"] is None for entry in at_zero["partials"])
     st.markdown(t("gradient.exercise3_zero" if undefined else "gradient.exercise3_zero_numbers"))
     rows = norm_quotients_at_zero(3)
-    st.table(
-        table_from_columns(
-            {
-                t("partials.col_h"): [f"{row['h']:g}" for row in rows],
-                t("gradient.col_right"): [number(row["right"]) for row in rows],
-                t("gradient.col_left"): [number(row["left"]) for row in rows],
-            }
-        ),
-        hide_index=True,
+    number_table(
+        {
+            t("partials.col_h"): [f"{row['h']:g}" for row in rows],
+            t("gradient.col_right"): [number(row["right"]) for row in rows],
+            t("gradient.col_left"): [number(row["left"]) for row in rows],
+        }
     )
     st.caption(t("gradient.exercise3_cone"))

@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import reveal
-from ui.arrow_tables import table_from_columns
-from ui.format import name_latex, name_text
+from ui.format import name_latex, name_text, number_table
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
 from ui.steps_view import show_steps
@@ -142,7 +141,7 @@ def quotient_table(function: Function, partials: dict) -> None:
         columns[t("partials.col_quotient", var=name)] = [number(q, 8) for q in entry["quotients"]] + (
             [number(entry["value"], 8)] if shown else []
         )
-    st.table(table_from_columns(columns), hide_index=True)
+    number_table(columns)
     if not shown:
         return
     first = partials["partials"][0]
