@@ -185,3 +185,33 @@ def test_the_rules_explorer_derives_a_tangent_that_agrees_with_itself(f, x0, exa
     shown_digits = 2e-6 * (abs(f_value) + abs(k_x0) + abs(b_value))  # the numeric path shows 7 digits
     assert f_value == pytest.approx(k_x0 + b_value, abs=shown_digits), (f_x0, product, b)
     assert value(line, {"x": float(x0)}) == pytest.approx(f_value, abs=shown_digits), line
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"h": "x+1", "x0": "0.5"}, {"f": "exp(u) - u^3", "g": "cos(x)", "x0": "-2"}], ids=str
+)
+def test_the_one_variable_factors_agree_with_their_formulas_and_their_product(query):
+    """Each factor's value in the table is its formula (f'(u) = …, shown above it) at the point the table
+    names, and dy/dx at x₀ is the product of exactly those values."""
+    with pytest.MonkeyPatch.context() as patch:
+        make_landing_page(patch, page_spec("chain_rule"))
+        at = run_page("chain_rule", lang="en", part="one", **query)
+    [factors] = tables_by_first_header(at)["Factor"]
+    [aligned] = [e.value for e in at.latex if r"\begin{aligned}" in e.value and "f'(u)" in e.value]
+    rules = {
+        line.split("&=")[0].strip(): line.split("=")[-1].strip()
+        for line in aligned.split(r"\begin{aligned}")[1].split(r"\end{aligned}")[0].split(r" \\ ")[:-1]
+    }
+    for factor, where, shown_value in factors:
+        name = math_of(factor).split(" = ")[0]  # \frac{dy}{du}
+        variable, at_value = math_of(where).split(" = ")
+        expected = value(rules[name], {variable: number(at_value)})
+        assert number(shown_value) == pytest.approx(expected, rel=1e-5, abs=1e-9), (factor, where)
+    [gathered] = [e.value for e in at.latex if r"\right|_{x =" in e.value]
+    product_line = gathered.split(r"\\")[-1].split(r"\end{gathered}")[0]
+    *_, written, product = product_line.split(" = ")
+    written_factors = [
+        number(part.replace(r"\left(", "").replace(r"\right)", "")) for part in written.split(r"\cdot")
+    ]
+    assert written_factors == [number(row[2]) for row in factors]
+    assert number(product) == pytest.approx(math.prod(written_factors), rel=1e-5)
