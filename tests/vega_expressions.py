@@ -41,6 +41,25 @@ FUNCTIONS = {
     "isValid": lambda x: x is not None and not (isinstance(x, float) and math.isnan(x)),
     "isFinite": lambda x: isinstance(x, (int, float)) and math.isfinite(x),
 }
+
+
+def _text(value) -> str:
+    """A value as JavaScript writes it in a string: 6.0 as 6."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _format(value: float, specifier: str) -> str:
+    """d3-format, for the specifiers our charts use: ``.6f`` and ``.3~g`` (``~``: no trailing zeros)."""
+    match = re.fullmatch(r"\.(\d+)(~?)([fg])", specifier)
+    if match is None:
+        raise SyntaxError(f"format {specifier!r} not supported here")
+    digits, _, kind = match.groups()
+    return f"{value:.{digits}{kind}}"
+
+
+FUNCTIONS["format"] = _format
 CONSTANTS = {"PI": math.pi, "E": math.e}
 TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+)|(?P<string>'[^']*'|\"[^\"]*\")"
@@ -57,7 +76,7 @@ BINARY = {  # operator: (precedence, function)
     "<=": (4, lambda a, b: a <= b),
     ">": (4, lambda a, b: a > b),
     ">=": (4, lambda a, b: a >= b),
-    "+": (5, lambda a, b: a + b),
+    "+": (5, lambda a, b: _text(a) + _text(b) if isinstance(a, str) or isinstance(b, str) else a + b),
     "-": (5, lambda a, b: a - b),
     "*": (6, lambda a, b: a * b),
     "/": (6, lambda a, b: a / b if b else math.copysign(math.inf, a) if a else math.nan),

@@ -276,3 +276,30 @@ def test_both_sides_adds_the_left_secant_for_one_sided_limits():
         "left secant slope (f(x0 − h) − f(x0)) / (−h) = −1",
     ]
     assert "left secant" in json.dumps(spec, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("n", [3, 6, 96])
+def test_the_polygon_readout_says_what_the_areas_are(n):
+    """The readout's lines, computed by the chart's own Vega expressions (read from its spec) for the n of
+    the slider: both areas as calc_core computes them, π, and the gap π − inscribed area (positive)."""
+    labels = {
+        "n": "n",
+        "inscribed": "inscribed",
+        "circumscribed": "circumscribed",
+        "circle": "pi",
+        "gap": "gap",
+    }
+    spec = polygon_chart(range(3, 101), labels=labels).to_dict()
+    views = [node for node in walk(spec) if any(s.get("as") == "text" for s in node.get("transform", []))]
+    [rows] = [rows for rows in spec["datasets"].values() if rows and {"n", "a", "A"} <= set(rows[0])]
+    lines = []
+    for view in views:
+        [row] = run_transforms(rows, view["transform"], {N_PARAM: n})
+        lines.append(row["text"])
+    shown = dict(line.split(" = ") for line in lines)
+    assert shown["n"] == str(n)
+    assert float(shown["inscribed"]) == pytest.approx(inscribed_area(n), abs=5e-7)
+    assert float(shown["circumscribed"]) == pytest.approx(circumscribed_area(n), abs=5e-7)
+    assert float(shown["pi"]) == pytest.approx(math.pi, abs=5e-7)
+    assert float(shown["gap"]) == pytest.approx(math.pi - inscribed_area(n), abs=5e-7)
+    assert float(shown["inscribed"]) < float(shown["pi"]) < float(shown["circumscribed"])
