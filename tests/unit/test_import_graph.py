@@ -122,8 +122,7 @@ def test_imports_go_downward_only():
     assert upward == []
 
 
-# viz is left out for now: viz.slice_charts takes gradient_charts._literal (the ui/viz half of issue 14).
-@pytest.mark.parametrize("package", ["calc_core", "ui", "app_pages"])
+@pytest.mark.parametrize("package", PACKAGES)
 def test_no_private_name_is_imported_across_modules(package):
     modules = source_modules()
     private = [
