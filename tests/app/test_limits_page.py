@@ -21,17 +21,9 @@ from tests.app.helpers import (
     warnings,
 )
 from tests.app.markdown_tables import markdown_tables
+from tests.unit.test_limits import D2L_LINES  # D2L's printed lines, the same for the page as for calc_core
 from ui.i18n import LANGUAGES, translate
 from ui.views.limits.derivative import SIDE_BY_SIDE_KEY
-
-D2L_LINES = [
-    "h=0.10000, numerical limit=2.30000",
-    "h=0.01000, numerical limit=2.03000",
-    "h=0.00100, numerical limit=2.00300",
-    "h=0.00010, numerical limit=2.00030",
-    "h=0.00001, numerical limit=2.00003",
-]
-
 
 landing_page = landing("limits")  # every test opens the app at this page, as a shared link does
 
