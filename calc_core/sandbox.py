@@ -24,7 +24,9 @@ runs in a worker process (``python -m calc_core.worker``, see calc_core.worker) 
 - A worker that dies under a request without the input reaching its time or memory limit (a crash, the
   kernel's out-of-memory killer, an operator's ``kill``) is replaced, and the request runs again on a fresh
   worker with its full time limit, unseen by the caller. Only an input whose workers die twice in a row gets
-  ``ExpressionError("worker_failed", reason="died")`` (not cached: the deaths may still be bad luck).
+  ``ExpressionError("worker_failed", reason="died")`` (not cached: the deaths may still be bad luck). A
+  replacement killed while it starts is started again, unseen too; callers hear of it (``reason=
+  "start_failed"``) only after ``START_FAILURES_BEFORE_GIVING_UP`` failed starts in a row.
 - Results are plain data (checked in the worker, and the parent's unpickler admits nothing else): a SymPy
   object would be re-evaluated while being unpickled here, in the server.
 
@@ -78,6 +80,9 @@ BUSY_CPU_SHARE = 0.5
 # A worker that dies under a request is replaced and the request tried again on the new one; an input is
 # told that its calculation stopped only after this many deaths in a row (one could be anyone's doing).
 DEATHS_BEFORE_GIVING_UP = 2
+# A worker that dies before it is ready (killed while importing: the same outside causes) is replaced
+# silently; only this many failed starts in a row tell the callers that workers cannot start.
+START_FAILURES_BEFORE_GIVING_UP = 3
 # A worker that has not finished its imports after this long is broken.
 START_TIMEOUT = 60.0
 WORKERS_ENV = "CALC_WORKERS"
@@ -437,6 +442,7 @@ class WorkerPool:
         self._busy: set[int] = set()  # pids of the workers running a request now
         self._lock = threading.Lock()
         self._closed = False
+        self._failed_starts = 0  # in a row
         self._ready = threading.Semaphore(0)
         # Every Popen happens on this one long-lived thread: on Linux a worker asks the kernel to kill it when
         # the thread that started it ends, and a session's thread would end too soon.
@@ -622,15 +628,24 @@ class WorkerPool:
         ready = _says_ready(worker)
         with self._lock:
             closed = self._closed
-            if not ready:
+            if ready:
+                self._failed_starts = 0
+            else:
                 self._workers.discard(worker)
+                self._failed_starts += 1
+                give_up = self._failed_starts >= START_FAILURES_BEFORE_GIVING_UP
+                if give_up:
+                    self._failed_starts = 0
         if ready and not closed:
             self._idle.put(worker)
         else:
             worker.kill()
             if not closed:
                 log.warning("sandbox worker %s failed to start", worker.pid)
-                self._idle.put(_StartFailed("no ready message"))
+                if give_up:
+                    self._idle.put(_StartFailed("no ready message"))  # the caller asks for a new start
+                else:
+                    self._spawn_requests.put(True)  # unseen: the next start is likely to work
         self._ready.release()
 
 

@@ -289,6 +289,20 @@ def test_a_retried_request_gets_its_full_time_limit_and_its_own_verdict(single):
     assert isinstance(results[0], ExpressionError) and results[0].code in ("timeout", "busy")
 
 
+def test_a_worker_killed_while_it_starts_is_replaced_unseen(single, caplog):
+    """Under a killer that strikes at random, some victims are replacements still importing SymPy."""
+    wait_until(lambda: single.idle_count() == 1)
+    (idle,) = single.worker_pids()
+    kill_and_wait(idle)
+    thread, results = run_in_thread(lambda: single.run_task(*SIMPLE, cache=False))
+    wait_until(lambda: set(single.worker_pids()) - {idle}, seconds=30)
+    (starting,) = set(single.worker_pids()) - {idle}
+    kill_and_wait(starting)
+    thread.join(timeout=90)
+    assert f"sandbox worker {starting} failed to start" in caplog.text  # killed before it was ready
+    assert results == [SIMPLE_ANSWER]
+
+
 def test_an_input_whose_workers_keep_dying_gets_the_message(single):
     wait_until(lambda: single.idle_count() == 1)
     entries = single.cache.stats().entries
