@@ -278,7 +278,7 @@ def test_the_run_script_installs_requirements_once_then_runs_streamlit(tmp_path)
     wrapper = venv / "bin" / "python"
     wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     wrapper.chmod(0o755)
-    environment = dict(os.environ, VENV=str(venv))
+    environment = dict(os.environ, VENV=str(venv), RUN_APT="0")  # a test installs no system packages
     runs = [
         subprocess.run(
             [str(ROOT / "run"), "--help"],
@@ -307,7 +307,7 @@ def test_the_run_script_refuses_a_python_too_old(tmp_path):
     old.chmod(0o755)
     done = subprocess.run(
         [str(ROOT / "run")],
-        env=dict(os.environ, PYTHON=str(old), VENV=str(tmp_path / "venv")),
+        env=dict(os.environ, PYTHON=str(old), VENV=str(tmp_path / "venv"), RUN_APT="0"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -315,3 +315,28 @@ def test_the_run_script_refuses_a_python_too_old(tmp_path):
     assert done.returncode == 1
     assert "Python 3.9.2 is too old" in done.stderr
     assert not (tmp_path / "venv").exists()
+
+
+def test_the_run_script_names_missing_system_packages_without_apt(tmp_path):
+    """A machine without packages.txt's font (a dpkg that knows nothing): with RUN_APT=0 the script names
+    it and goes on; by default it would apt-get it."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "dpkg").write_text("#!/bin/sh\nexit 1\n")
+    (fake_bin / "dpkg").chmod(0o755)
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (venv / "bin" / "python").chmod(0o755)
+    done = subprocess.run(
+        [str(ROOT / "run"), "--help"],
+        env=dict(os.environ, VENV=str(venv), RUN_APT="0", PATH=f"{fake_bin}{os.pathsep}{os.environ['PATH']}"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "run: missing system packages: fonts-noto-cjk (Debian: apt-get install fonts-noto-cjk)" in done.stderr
+    )
+    assert "streamlit run" in done.stdout
