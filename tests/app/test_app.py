@@ -228,7 +228,7 @@ HOSTILE_INPUTS = {
     "(x:=1)": {"unexpected_character"},
     "'abc'": {"unexpected_character"},
     "x.__class__": {"bad_number", "unexpected_character", "unexpected_token"},
-    "sin x": {"function_needs_parentheses"},
+    "sin 2x": {"function_needs_parentheses"},
     "sinx": {"unknown_name"},
     "((x": {"missing_closing_parenthesis"},
     "3x + $": {"unexpected_character"},
