@@ -24,8 +24,8 @@ from streamlit.runtime.state.query_params import QueryParams
 from streamlit.runtime.state.query_params_proxy import QueryParamsProxy
 
 import ui.sections
+from tests.app.helpers import run_app
 from tests.app.landing import make_landing_page
-from tests.app.test_app import run_app
 from tests.conftest import PROJECT_ROOT
 from ui.navigation import PAGES
 
@@ -145,7 +145,7 @@ def test_an_infinite_integer_on_the_gradient_page_falls_back_and_is_said(name, v
 
 
 def test_an_infinite_seed_on_the_exercises_page_falls_back_to_the_default(monkeypatch):
-    from ui.exercises_view import DEFAULT_SEED, SEED_KEY
+    from ui.views.exercises.practice import DEFAULT_SEED, SEED_KEY
 
     make_landing_page(monkeypatch, next(page for page in PAGES if page.key == "exercises"))
     at = run_app(None, timeout=TIMEOUT, **{SEED_KEY: "inf"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.test_app import assert_no_exception, literal_fragment, run_app
+from tests.app.helpers import assert_no_exception, literal_fragment, run_app
 from ui.i18n import LANGUAGES
 
 
