@@ -73,6 +73,28 @@ def with_params(query_string: str, params: dict[str, WidgetValue]) -> str:
     return urlencode(pairs)
 
 
+def set_cookies(headers: list[str]) -> dict[str, str]:
+    """The name and value of each ``Set-Cookie`` header (attributes such as path dropped).
+
+    >>> set_cookies(["SRV=r2; path=/; HttpOnly", "other=1"])
+    {'SRV': 'r2', 'other': '1'}
+    """
+    cookies = {}
+    for header in headers:
+        name, _, value = header.split(";", 1)[0].partition("=")
+        cookies[name.strip()] = value.strip()
+    return cookies
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    """The ``Cookie`` request header for ``cookies``.
+
+    >>> cookie_header({"SRV": "r2", "other": "1"})
+    'SRV=r2; other=1'
+    """
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
 def widget_state(widget_id: str, value: WidgetValue) -> WidgetState:
     """The WidgetState the browser sends for a text box (str), a number box (float or int) or a toggle."""
     state = WidgetState(id=widget_id)
@@ -178,8 +200,13 @@ class AppSession:
     ('lang=zh', '')
     """
 
-    def __init__(self, base_url: str, language: str, timeout: float = 60.0):
+    def __init__(
+        self, base_url: str, language: str, timeout: float = 60.0, cookies: dict[str, str] | None = None
+    ):
         self.base_url = base_url
+        # Cookies set by a load balancer (its affinity cookie naming a replica), sent back on every later
+        # connection as a browser would: a new tab of the same browser goes to the same replica.
+        self.cookies: dict[str, str] = dict(cookies or {})
         self.language = language
         self.timeout = timeout
         self.query_string = with_params("", {"lang": language})
@@ -193,9 +220,16 @@ class AppSession:
 
     async def connect(self) -> None:
         url = self.base_url.replace("http://", "ws://") + STREAM_PATH
+        headers = {"Cookie": cookie_header(self.cookies)} if self.cookies else None
         self._socket = await websockets.connect(
-            url, subprotocols=[SUBPROTOCOL], max_size=None, open_timeout=self.timeout, ping_interval=None
+            url,
+            subprotocols=[SUBPROTOCOL],
+            max_size=None,
+            open_timeout=self.timeout,
+            ping_interval=None,
+            additional_headers=headers,
         )  # no pings: a browser cannot send them; the server pings and the library answers
+        self.cookies.update(set_cookies(self._socket.response.headers.get_all("Set-Cookie")))
 
     async def close(self) -> None:
         if self._socket is not None:

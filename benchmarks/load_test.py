@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -387,6 +388,14 @@ def cpu_seconds(pid: int, with_reaped_children: bool = False) -> float:
     return sum(ticks if with_reaped_children else ticks[:2]) / os.sysconf("SC_CLK_TCK")
 
 
+def servers_cpu_seconds(roots: tuple[int, ...], main_only: bool = False) -> float:
+    """CPU seconds of the servers ``roots`` (with their workers unless ``main_only``); NaN without any.
+    A replica stopped during the load takes its CPU with it: its share is then missing."""
+    if not roots:
+        return math.nan
+    return sum(cpu_seconds(root) if main_only else tree_cpu_seconds(root) for root in roots)
+
+
 def tree_cpu_seconds(root: int) -> float:
     """CPU time of the server: its own, its reaped children's (killed workers) and its live children's."""
     return cpu_seconds(root, with_reaped_children=True) + sum(cpu_seconds(pid) for pid in descendants(root))
@@ -401,28 +410,33 @@ class MemorySample:
     pss_mb: float = math.nan  # proportional set size of the server and its workers
 
 
-def sample_memory(root: int, started: float) -> MemorySample:
-    processes = [root, *descendants(root)]
-    main = rss_kb(root)
-    total = main + sum(rss_kb(pid) for pid in processes[1:])
-    pss = sum(pss_kb(pid) for pid in processes)
+def sample_memory(roots: tuple[int, ...], started: float) -> MemorySample:
+    """The memory of the servers ``roots`` (one, or a cluster's replicas) and their descendants; NaN when
+    there is no server to read (``--url`` without ``--server-pid``)."""
     elapsed = round(time.monotonic() - started, 2)
-    return MemorySample(elapsed, main / 1024, total / 1024, len(processes), pss / 1024)
+    if not roots:
+        return MemorySample(elapsed, math.nan, math.nan, 0, math.nan)
+    children = {root: descendants(root) for root in roots}
+    main = sum(rss_kb(root) for root in roots)
+    total = main + sum(rss_kb(pid) for pids in children.values() for pid in pids)
+    pss = sum(pss_kb(pid) for root, pids in children.items() for pid in [root, *pids])
+    processes = sum(1 + len(pids) for pids in children.values())
+    return MemorySample(elapsed, main / 1024, total / 1024, processes, pss / 1024)
 
 
 class MemorySampler(threading.Thread):
     """The server's memory every SAMPLE_SECONDS, in a thread of its own: busy clients cannot delay it."""
 
-    def __init__(self, root_pid: int):
+    def __init__(self, root_pids: tuple[int, ...]):
         super().__init__(daemon=True, name="memory-sampler")
-        self.root_pid = root_pid
+        self.root_pids = root_pids
         self.samples: list[MemorySample] = []
         self._clock_start = time.monotonic()
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.samples.append(sample_memory(self.root_pid, self._clock_start))
+            self.samples.append(sample_memory(self.root_pids, self._clock_start))
             self._stop_event.wait(SAMPLE_SECONDS)
 
     def stop(self) -> None:
@@ -547,11 +561,11 @@ class Recorder:
     measured_reruns: int = 0  # every rerun sent during the load, answered or not: CPU per rerun divides by it
     link_contents: dict[tuple, str] = field(default_factory=dict)  # (language, page, link) -> content digest
 
-    def problem(self, session: int, change: Change, what: str) -> None:
+    def problem(self, session: int, change: Change, what: str, replica: str = "") -> None:
         value = change.value if change.kind != "page" else ""
         self.problems.append(
             {"session": session, "page": change.page or "home", "kind": change.kind, "key": change.key}
-            | {"input": repr(value)[:120], "what": what}
+            | {"input": repr(value)[:120], "what": what, "replica": replica}
         )
 
     def same_link_same_page(self, language: str, change: Change, outcome: RunOutcome) -> bool:
@@ -603,6 +617,8 @@ class Reader:
         self.base_url = base_url
         self.recorder = recorder
         self.session = AppSession(base_url, self.language, args.timeout)
+        self.affinity_cookie = args.affinity_cookie
+        self.replicas: list[str] = []  # behind a load balancer: the replicas this reader was served by
         self.last_values: dict[str, WidgetValue] = {}  # session state keys are shared by all pages
         self.previous: RunOutcome | None = None
         self.measuring = False
@@ -611,6 +627,16 @@ class Reader:
     async def connect(self) -> None:
         await self.session.connect()
         self.connected = True
+        self.note_replica()
+
+    def note_replica(self) -> None:
+        replica = self.session.cookies.get(self.affinity_cookie, "")
+        if replica and (not self.replicas or self.replicas[-1] != replica):
+            self.replicas.append(replica)
+
+    @property
+    def replica(self) -> str:
+        return self.replicas[-1] if self.replicas else ""
 
     async def visit_every_page(self) -> None:
         """Every page once, from a different first page for each reader: the load begins spread out."""
@@ -644,16 +670,18 @@ class Reader:
             self.recorder.measured_reruns += 1
         try:
             outcome = await self._send(change)
+            self.note_replica()  # a link may have opened a new tab: the balancer may have said where
         except (TimeoutError, websockets.ConnectionClosed, OSError, KeyError) as err:
-            self.recorder.problem(self.index, change, f"{type(err).__name__}: {err}"[:300])
+            self.recorder.problem(self.index, change, f"{type(err).__name__}: {err}"[:300], self.replica)
             await self._reconnect()
             return
         self.recorder.outcome(change, outcome, self.previous, self.measuring)
         page_hash = self.session.page_hashes.get(change.page, "")
         for what in problems_in(change, outcome, self.previous, page_hash):
-            self.recorder.problem(self.index, change, what)
+            self.recorder.problem(self.index, change, what, self.replica)
         if change.kind == "link" and not self.recorder.same_link_same_page(self.language, change, outcome):
-            self.recorder.problem(self.index, change, "the same link drew a different page than for others")
+            what = "the same link drew a different page than for others"
+            self.recorder.problem(self.index, change, what, self.replica)
         self.previous = outcome
         if change.key:
             self.last_values[change.key] = change.value
@@ -669,13 +697,16 @@ class Reader:
         """A new tab on the same page after a timeout or a lost connection (the old session is gone)."""
         page = self.session.page
         await self.session.close()
-        self.session = AppSession(self.base_url, self.language, self.timeout)
+        # The same browser: its cookies go along (a balancer sends it back to its replica if that is up).
+        self.session = AppSession(self.base_url, self.language, self.timeout, self.session.cookies)
         self.previous, self.last_values = None, {}
         try:
             await self.session.connect()
+            self.note_replica()
             self.previous = await self.session.open_page(page)
         except (TimeoutError, websockets.ConnectionClosed, OSError) as err:
-            self.recorder.problem(self.index, Change("page", page), f"reconnect failed: {err}"[:300])
+            what = f"reconnect failed: {err}"[:300]
+            self.recorder.problem(self.index, Change("page", page), what, self.replica)
             self.connected = False
 
 
@@ -716,6 +747,10 @@ class LoadResult:
     server_log_tracebacks: int = 0
     server_log: str = ""
     sandbox: dict = field(default_factory=dict)  # the sandbox cache's counters over the whole run
+    url: str = ""  # the server or balancer the sessions used; empty: a server started by this script
+    replicas: list[list[str]] = field(default_factory=list)  # behind a balancer: per session, its replicas
+    stopped_replica: str = ""  # the replica stopped during the load (--stop-replica)
+    servers: int = 1  # how many server processes the memory is summed over (a cluster's replicas)
     pss_by_minute: list[float] = field(default_factory=list)  # the peak PSS of each minute of the run
 
 
@@ -732,6 +767,7 @@ class Measured:
     load_average: float = math.nan  # the machine's, over the last minute of the load
     pss_before_mb: float = math.nan
     pss_after_mb: float = math.nan
+    replicas: list[list[str]] = field(default_factory=list)  # per session, the replicas that served it
 
 
 async def run_sessions(args: argparse.Namespace, base_url: str, sampler: MemorySampler) -> Measured:
@@ -746,14 +782,21 @@ async def run_sessions(args: argparse.Namespace, base_url: str, sampler: MemoryS
         await asyncio.gather(*(reader.visit_every_page() for reader in readers[1:]))
         measured.memory_all_mb = await settled_memory(sampler)
         measured.pss_before_mb = sampler.recent_pss_mb()
-        server_cpu, main_cpu = tree_cpu_seconds(sampler.root_pid), cpu_seconds(sampler.root_pid)
+        roots = sampler.root_pids
+        server_cpu, main_cpu = servers_cpu_seconds(roots), servers_cpu_seconds(roots, main_only=True)
         client_cpu = sum(os.times()[:2])
         deadline = time.monotonic() + args.duration
-        profiler = start_profiler(args.py_spy, sampler.root_pid, args.duration)
+        profiler = start_profiler(args.py_spy, roots[0], args.duration) if roots else None
+        fault = asyncio.create_task(stop_replica_later(args)) if args.stop_replica else None
         await asyncio.gather(*(reader.play_until(deadline) for reader in readers))
         finish_profiler(profiler)
-        measured.server_cpu_s = tree_cpu_seconds(sampler.root_pid) - server_cpu
-        measured.main_cpu_s = cpu_seconds(sampler.root_pid) - main_cpu
+        if fault is not None:
+            await fault
+        measured.server_cpu_s = servers_cpu_seconds(roots) - server_cpu
+        measured.main_cpu_s = servers_cpu_seconds(roots, main_only=True) - main_cpu
+        if not all(Path(f"/proc/{root}").exists() for root in roots):  # a stopped replica took its CPU along
+            measured.server_cpu_s = measured.main_cpu_s = math.nan
+        measured.replicas = [reader.replicas for reader in readers]
         measured.client_cpu_s = sum(os.times()[:2]) - client_cpu
         measured.load_average = os.getloadavg()[0]
         await settled_memory(sampler)
@@ -839,12 +882,55 @@ def summarise(args, measured: Measured, sampler: MemorySampler, log_path: Path) 
     )
 
 
+async def stop_replica_later(args: argparse.Namespace) -> None:
+    """``--stop-replica NAME``: SIGTERM that replica (its process group: the sandbox workers too) at
+    ``--stop-at`` seconds into the load, as a crashed or drained machine would leave a class."""
+    await asyncio.sleep(args.stop_at)
+    pid = args.replica_pids[args.stop_replica]
+    print(f"load_test: stopping replica {args.stop_replica} (pid {pid}) at {args.stop_at:g} s", flush=True)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+
+
+def read_cluster_state(path: Path) -> tuple[str, dict[str, int]]:
+    """The balancer's URL and each replica's pid, from ``deploy/local-cluster --state PATH``'s JSON.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+    ...     _ = file.write('{"url": "http://127.0.0.1:8080", "replicas": [{"name": "r1", "pid": 7}]}')
+    ...     file.flush()
+    ...     read_cluster_state(Path(file.name))
+    ('http://127.0.0.1:8080', {'r1': 7})
+    """
+    state = json.loads(path.read_text())
+    return state["url"], {replica["name"]: replica["pid"] for replica in state["replicas"]}
+
+
+def run_against(args: argparse.Namespace) -> LoadResult:
+    """The load on a server or balancer that is already running (``--url`` or ``--cluster-state``); CPU
+    and memory are those of ``--server-pid``s / the cluster's replicas, and unknown without them."""
+    sampler = MemorySampler(tuple(args.server_pid))
+    sampler.start()
+    try:
+        measured = asyncio.run(run_sessions(args, args.url.rstrip("/"), sampler))
+    finally:
+        sampler.stop()
+    result = summarise(args, measured, sampler, Path(os.devnull))  # the servers' logs are not ours to read
+    result.server_log = ""
+    result.url, result.replicas, result.stopped_replica = args.url, measured.replicas, args.stop_replica or ""
+    result.servers = max(1, len(args.server_pid))
+    result.pss_by_minute = peak_by_minute(sampler.samples)
+    return result
+
+
 def run(args: argparse.Namespace) -> LoadResult:
+    if args.url:
+        return run_against(args)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     stats_path = args.server_log.with_name("sandbox_stats.json")
     server = start_server(port, args.server_log, args.app_root, stats_path)
-    sampler = MemorySampler(server.pid)
+    sampler = MemorySampler((server.pid,))
     try:
         wait_until_healthy(server, base_url)
         sampler.start()
@@ -855,6 +941,7 @@ def run(args: argparse.Namespace) -> LoadResult:
             sampler.stop()
     result = summarise(args, measured, sampler, args.server_log)
     result.sandbox = read_sandbox_stats(stats_path)
+    result.replicas = measured.replicas
     result.pss_by_minute = peak_by_minute(sampler.samples)
     return result
 
@@ -924,11 +1011,20 @@ def cpu_per_rerun_ms(cpu_seconds_used: float, result: LoadResult) -> float:
 
 
 def passed(result: LoadResult, memory_limit_mb: float) -> bool:
-    return result.errors == 0 and result.peak_pss_mb < memory_limit_mb
+    """No error, and the peak memory per server under the limit (where it was measured: not for a remote
+    server). With a replica stopped on purpose, its sessions may each lose their connection once; every
+    one of them must reconnect, and nobody else may notice."""
+    memory_ok = not result.peak_pss_mb / result.servers >= memory_limit_mb
+    if result.stopped_replica:
+        of_stopped, of_others, reconnect_failed = split_problems(result)
+        on_it = sum(1 for replicas in result.replicas if replicas and replicas[0] == result.stopped_replica)
+        return memory_ok and of_others == 0 and reconnect_failed == 0 and of_stopped <= on_it
+    return memory_ok and result.errors == 0
 
 
 def notes(result: LoadResult) -> list[str]:
     lines = [
+        *balancer_note(result),
         *sandbox_note(result.sandbox),
         "",
         "Peak PSS by minute of the run, MB: " + ", ".join(f"{mb:.0f}" for mb in result.pss_by_minute),
@@ -946,6 +1042,41 @@ def notes(result: LoadResult) -> list[str]:
         lines.append(f"Errors ({len(result.problems)}), the first 30:")
         lines += [f"- {problem}" for problem in result.problems[:30]]
     return lines
+
+
+def balancer_note(result: LoadResult) -> list[str]:
+    """Behind a load balancer: how the sessions were spread over the replicas, and what a stopped replica
+    cost: the errors of its sessions (each loses its connection once, then reconnects) and of the others."""
+    first = [replicas[0] for replicas in result.replicas if replicas]
+    if not first:
+        return []
+    spread = ", ".join(f"{name} {first.count(name)}" for name in sorted(set(first)))
+    moved = sum(1 for replicas in result.replicas if len(replicas) > 1)
+    lines = ["", f"Sessions by replica at the start: {spread}; sessions that changed replica: {moved}."]
+    if result.stopped_replica:
+        errors_of_stopped, errors_of_others, reconnect_failed = split_problems(result)
+        on_it = first.count(result.stopped_replica)
+        lines.append(
+            f"Replica {result.stopped_replica} stopped during the load: {on_it} sessions on it, "
+            f"{errors_of_stopped} errors among them (a lost connection each, then a new session on another "
+            f"replica), {reconnect_failed} failed reconnections; errors in the other sessions: "
+            f"{errors_of_others}."
+        )
+    return lines
+
+
+def split_problems(result: LoadResult) -> tuple[int, int, int]:
+    """Errors of the sessions that were on the stopped replica, errors of the others, failed reconnections.
+
+    >>> result = LoadResult(2, 1, 1, "2", replicas=[["r1", "r2"], ["r2"]], stopped_replica="r1")
+    >>> result.problems = [{"session": 0, "what": "ConnectionClosedError"}, {"session": 1, "what": "x"}]
+    >>> split_problems(result)
+    (1, 1, 0)
+    """
+    on_stopped = {i for i, replicas in enumerate(result.replicas) if result.stopped_replica in replicas}
+    of_stopped = sum(1 for problem in result.problems if problem["session"] in on_stopped)
+    failed = sum(1 for problem in result.problems if problem["what"].startswith("reconnect failed"))
+    return of_stopped, len(result.problems) - of_stopped, failed
 
 
 def sandbox_note(stats: dict) -> list[str]:
@@ -1010,7 +1141,42 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--server-log", type=Path, default=ROOT / "benchmarks" / "results" / "load_test_server.log"
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--url",
+        help="load a server or load balancer that is already running (http://host:port) instead of starting "
+        "one; CPU and memory then come from --server-pid",
+    )
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        action="append",
+        default=[],
+        help="with --url: a server process (with its workers) to measure; repeat for each replica",
+    )
+    parser.add_argument(
+        "--cluster-state",
+        type=Path,
+        help="the JSON of deploy/local-cluster --state: its balancer's URL and every replica's pid",
+    )
+    parser.add_argument(
+        "--affinity-cookie",
+        default="SRV",
+        help="the load balancer's cookie naming a replica, to report who served whom (default SRV)",
+    )
+    parser.add_argument(
+        "--stop-replica", metavar="NAME", help="with --cluster-state: stop this replica during the load"
+    )
+    parser.add_argument(
+        "--stop-at", type=float, default=30.0, help="seconds into the load to stop it (default 30)"
+    )
+    args = parser.parse_args(argv)
+    args.replica_pids = {}
+    if args.cluster_state:
+        args.url, args.replica_pids = read_cluster_state(args.cluster_state)
+        args.server_pid = args.server_pid or list(args.replica_pids.values())
+    if args.stop_replica and args.stop_replica not in args.replica_pids:
+        parser.error(f"--stop-replica needs --cluster-state with a replica named {args.stop_replica!r}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

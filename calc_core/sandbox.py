@@ -21,6 +21,12 @@ runs in a worker process (``python -m calc_core.worker``, see calc_core.worker) 
   pays once. Failures are cached too (a timeout, a memory limit, a parse error), so a hostile input costs its
   3 s once. Two sessions asking for the same key at once share one computation (single flight). Not cached:
   a worker that died (killed from outside) and the "busy" refusals above.
+- A worker that dies under a request without the input reaching its time or memory limit (a crash, the
+  kernel's out-of-memory killer, an operator's ``kill``) is replaced, and the request runs again on a fresh
+  worker with its full time limit, unseen by the caller. Only an input whose workers die twice in a row gets
+  ``ExpressionError("worker_failed", reason="died")`` (not cached: the deaths may still be bad luck). A
+  replacement killed while it starts is started again, unseen too; callers hear of it (``reason=
+  "start_failed"``) only after ``START_FAILURES_BEFORE_GIVING_UP`` failed starts in a row.
 - Results are plain data (checked in the worker, and the parent's unpickler admits nothing else): a SymPy
   object would be re-evaluated while being unpickled here, in the server.
 
@@ -71,6 +77,12 @@ START_ALLOWANCE = 5.0
 # A timed-out worker that had less than this share of the limit on a CPU was starved by a loaded machine,
 # not stopped by its input: the input gets no verdict (a class of 30 must not see cos(x) refused for good).
 BUSY_CPU_SHARE = 0.5
+# A worker that dies under a request is replaced and the request tried again on the new one; an input is
+# told that its calculation stopped only after this many deaths in a row (one could be anyone's doing).
+DEATHS_BEFORE_GIVING_UP = 2
+# A worker that dies before it is ready (killed while importing: the same outside causes) is replaced
+# silently; only this many failed starts in a row tell the callers that workers cannot start.
+START_FAILURES_BEFORE_GIVING_UP = 3
 # A worker that has not finished its imports after this long is broken.
 START_TIMEOUT = 60.0
 WORKERS_ENV = "CALC_WORKERS"
@@ -97,6 +109,8 @@ class _Deadline(Exception):
 
 class _WorkerDied(Exception):
     """The worker's pipe closed: it exited or was killed."""
+
+    pid: int | None = None
 
 
 class _NoWorker(Exception):
@@ -425,8 +439,10 @@ class WorkerPool:
         self.cache = ResultCache(cache_entries, cache_bytes)
         self._idle = _IdleQueue()
         self._workers: set[_Worker] = set()
+        self._busy: set[int] = set()  # pids of the workers running a request now
         self._lock = threading.Lock()
         self._closed = False
+        self._failed_starts = 0  # in a row
         self._ready = threading.Semaphore(0)
         # Every Popen happens on this one long-lived thread: on Linux a worker asks the kernel to kill it when
         # the thread that started it ends, and a session's thread would end too soon.
@@ -468,6 +484,11 @@ class WorkerPool:
         with self._lock:
             return sorted(worker.pid for worker in self._workers)
 
+    def busy_worker_pids(self) -> list[int]:
+        """The process ids of the workers running a request now."""
+        with self._lock:
+            return sorted(self._busy)
+
     def close(self) -> None:
         """Kill every worker and reap it; callers waiting for a worker get RuntimeError."""
         with self._lock:
@@ -500,7 +521,23 @@ class WorkerPool:
     # --- one request ---------------------------------------------------------------------------------
 
     def _compute(self, task: str, args: tuple, limit: float) -> _Outcome:
-        """Run the request on a worker, and say how it ended."""
+        """Run the request on a worker, and say how it ended.
+
+        A worker that dies while the input is within its limits (a time-out is caught here, and a memory
+        limit ends in the worker's own ``memory_limit`` answer) was killed from outside: a crash elsewhere,
+        the kernel's out-of-memory killer, an operator. The request is retried once on a fresh worker,
+        with its full time limit, and the caller never knows; only an input whose worker dies
+        ``DEATHS_BEFORE_GIVING_UP`` times in a row gets ``worker_failed``.
+        """
+        for attempt in range(1, DEATHS_BEFORE_GIVING_UP + 1):
+            try:
+                return self._compute_once(task, args, limit)
+            except _WorkerDied as death:
+                log.warning("sandbox worker %s died running %s (attempt %d)", death.pid, task, attempt)
+        return _Outcome.error("worker_failed", cacheable=False, reason="died")
+
+    def _compute_once(self, task: str, args: tuple, limit: float) -> _Outcome:
+        """One try on one worker; raises _WorkerDied (with the worker's pid) if the worker died on it."""
         try:
             worker = self._take_worker(time.monotonic() + limit + self.start_allowance, limit)
         except _NoWorker as refusal:
@@ -514,10 +551,10 @@ class WorkerPool:
             if cpu_seconds is not None and cpu_seconds < BUSY_CPU_SHARE * limit:
                 return _Outcome.error("busy", cacheable=False, seconds=_tidy(limit))
             return _Outcome.error("timeout", seconds=_tidy(limit))
-        except _WorkerDied:
+        except _WorkerDied as death:
             self._replace(worker)
-            log.warning("sandbox worker %s died running %s", worker.pid, task)
-            return _Outcome.error("worker_failed", cacheable=False, reason="died")
+            death.pid = worker.pid
+            raise
         except BaseException:
             self._replace(worker)  # interrupted mid-request: its state is unknown
             raise
@@ -549,11 +586,14 @@ class WorkerPool:
                 self._spawn_requests.put(True)
                 raise _NoWorker(_Outcome.error("worker_failed", cacheable=False, reason="start_failed"))
             if item.alive():
+                with self._lock:
+                    self._busy.add(item.pid)
                 return item
             self._replace(item)  # died while idle (killed from outside): not this request's fault
 
     def _give_back(self, worker: _Worker) -> None:
         with self._lock:
+            self._busy.discard(worker.pid)
             closed = self._closed
         if closed:
             worker.kill()
@@ -562,6 +602,7 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         with self._lock:
+            self._busy.discard(worker.pid)
             self._workers.discard(worker)
         worker.kill()
         self._spawn_requests.put(True)
@@ -587,15 +628,24 @@ class WorkerPool:
         ready = _says_ready(worker)
         with self._lock:
             closed = self._closed
-            if not ready:
+            if ready:
+                self._failed_starts = 0
+            else:
                 self._workers.discard(worker)
+                self._failed_starts += 1
+                give_up = self._failed_starts >= START_FAILURES_BEFORE_GIVING_UP
+                if give_up:
+                    self._failed_starts = 0
         if ready and not closed:
             self._idle.put(worker)
         else:
             worker.kill()
             if not closed:
                 log.warning("sandbox worker %s failed to start", worker.pid)
-                self._idle.put(_StartFailed("no ready message"))
+                if give_up:
+                    self._idle.put(_StartFailed("no ready message"))  # the caller asks for a new start
+                else:
+                    self._spawn_requests.put(True)  # unseen: the next start is likely to work
         self._ready.release()
 
 

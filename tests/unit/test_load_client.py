@@ -97,7 +97,7 @@ def test_descendants_and_the_memory_sample_include_a_child_process():
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         assert child.pid in load_test.descendants(os.getpid())
-        sample = load_test.sample_memory(os.getpid(), started=0.0)
+        sample = load_test.sample_memory((os.getpid(),), started=0.0)
         assert sample.processes >= 2
         assert sample.total_mb > sample.main_mb > 1
     finally:
@@ -254,7 +254,7 @@ def test_a_refusal_counts_as_new_only_if_the_run_before_showed_none():
 
 
 def test_the_memory_sample_counts_proportional_set_size_of_every_process():
-    sample = load_test.sample_memory(os.getpid(), started=0.0)
+    sample = load_test.sample_memory((os.getpid(),), started=0.0)
     assert 1 < sample.pss_mb <= sample.total_mb + 1  # PSS counts a shared page once: never above RSS
     assert load_test.pss_kb(2**22 + 12345) == 0  # a process that does not exist
 
