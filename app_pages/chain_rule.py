@@ -3,8 +3,11 @@
 import streamlit as st
 
 from ui import chain_view as view
+from ui.autograd_bridge import autograd_bridge
+from ui.checkpoint import checkpoint
 from ui.expression_input import expression_help
 from ui.i18n import t
+from ui.lesson_header import introduction, is_first_screen, lesson_title
 from ui.sections import Part, choose_part, next_part_button
 
 ONE_VARIABLE = (
@@ -38,18 +41,32 @@ PARTS = (
 
 
 def one_variable() -> None:
-    st.header(t("chain_rule.one_title"))
-    st.latex(ONE_VARIABLE)
-    st.markdown(t("chain_rule.one_body"))
-    view.split_box()
-    composition = view.composition_inputs()
-    result = view.one_variable(composition) if composition is not None else None
+    first_screen = is_first_screen()
+    if (
+        first_screen
+    ):  # projector: the inputs and the nudge chart first; the title, the rule and the split box after
+        composition = view.composition_inputs()
+        result = view.one_variable(composition) if composition is not None else None
+        if result is not None:
+            view.nudge_figure(composition, result)
+        st.header(t("chain_rule.one_title"))
+        st.latex(ONE_VARIABLE)
+        st.markdown(t("chain_rule.one_body"))
+        view.split_box()
+    else:
+        st.header(t("chain_rule.one_title"))
+        st.latex(ONE_VARIABLE)
+        st.markdown(t("chain_rule.one_body"))
+        view.split_box()
+        composition = view.composition_inputs()
+        result = view.one_variable(composition) if composition is not None else None
     if result is None:
         return
     view.show_composition(result)
     view.show_factors(result)
     view.show_at_point(result)
-    view.nudge_figure(composition, result)
+    if not first_screen:
+        view.nudge_figure(composition, result)
     view.nudge_table(result)
 
 
@@ -65,6 +82,9 @@ def many_variables(setup) -> None:
     data = view.many_result(chosen) if chosen is not None else None
     if data is not None:
         view.show_many(setup, data)
+    if setup is view.GENERAL:
+        st.markdown(t("chain_rule.layout_note"))
+        st.markdown(t("chain_rule.no_cancel_note"))
 
 
 def computational_graph() -> None:
@@ -78,13 +98,16 @@ def computational_graph() -> None:
     view.graph_status(report)
     view.walkthrough(report, chosen.text)
     view.sum_over_paths(report)
+    autograd_bridge(chosen.expr, report)  # the same gradients as D2L 2.5's autograd reports them
     view.node_table(report)
 
 
 view.start_run()
-st.title(t("chain_rule.title"))
-st.markdown(t("chain_rule.intro"))
-expression_help()
+lesson_title(t("chain_rule.title"), "chain_rule")
+with introduction():
+    st.markdown(t("chain_rule.intro"))
+if not is_first_screen():  # an expander, never inside the introduction's; on the projector, at the end
+    expression_help()
 part = choose_part(PARTS)
 if part.id == "one":
     one_variable()
@@ -95,5 +118,8 @@ elif part.id == "exercise4":
 else:
     computational_graph()
 next_part_button(PARTS, part)
+if is_first_screen():
+    expression_help()
+checkpoint("chain_rule")
 st.header(t("chain_rule.summary_title"))
 st.markdown(t("chain_rule.summary_body"))

@@ -4,7 +4,9 @@ notation and the limit definition checked numerically, one variable at a time.""
 import streamlit as st
 
 from ui import multivariate_view as view
+from ui.checkpoint import checkpoint
 from ui.i18n import t
+from ui.lesson_header import introduction, is_first_screen, lesson_title
 
 DEFINITION = (
     r"\frac{\partial y}{\partial x_i} = \lim_{h \to 0} "
@@ -12,13 +14,19 @@ DEFINITION = (
 )
 
 
-def inputs():
+def definition() -> None:
     st.latex(DEFINITION)
     st.markdown(t("partials.definition"))
-    view.example_buttons(view.PARTIALS_EXAMPLES)
+
+
+def inputs():
+    first_screen = is_first_screen()
+    if not first_screen:  # on the projector's first screen: the definition in the introduction, and the
+        definition()  # examples under the figure
+        view.example_buttons(view.PARTIALS_EXAMPLES)
     left, right = st.columns([3, 2])
     with left:
-        function = view.function_input(view.DEFAULT_PARTIALS_F)
+        function = view.function_input(view.DEFAULT_PARTIALS_F, show_understood=not first_screen)
     with right:
         variables = function.variables if function is not None else ("x1", "x2")
         point = view.point_input(variables, view.DEFAULT_POINT)
@@ -46,17 +54,30 @@ def limit_definition(function, partials) -> None:
     view.quotient_table(function, partials)
 
 
-st.title(t("partials.title"))
-st.markdown(t("partials.intro"))
+def notation(function, partials) -> None:
+    st.header(t("partials.notation_title"))
+    view.notation(function, partials)
+    st.markdown(t("partials.notation_body"))
+
+
+lesson_title(t("partials.title"), "partials")
+with introduction():
+    st.markdown(t("partials.intro"))
+    if is_first_screen():
+        definition()
 function, point = inputs()
 partials, grid = view.analyse(function, point, surface=True) if function is not None else (None, None)
-st.header(t("partials.notation_title"))
-view.notation(function, partials)
-st.markdown(t("partials.notation_body"))
+if not is_first_screen():
+    notation(function, partials)
 if function is not None and partials is not None:
     view.values_question(function, point)  # in predict mode: the class guesses the values first
     pictures(function, point, partials, grid)
+if is_first_screen():  # projector: the surface first, then the examples and the notation
+    view.example_buttons(view.PARTIALS_EXAMPLES)
+    notation(function, partials)
+if function is not None and partials is not None:
     symbolic(function, partials)
     limit_definition(function, partials)
+checkpoint("partials")
 st.header(t("partials.next_title"))
 st.markdown(t("partials.next_body"))

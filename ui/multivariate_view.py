@@ -249,7 +249,7 @@ def example_buttons(examples) -> None:
             st.button(t(label_key), key=f"example_{label_key}", on_click=use_example, args=(text, point))
 
 
-def function_input(default: str) -> Function | None:
+def function_input(default: str, show_understood: bool = True) -> Function | None:
     """The function box bound to ``?f=``: parsed with x1, x2, … or x, y, z; errors shown in place."""
     forget_text_of_another_page(F_KEY, default, ("x1", "x2", "…", "x", "y", "z"), detect_variables)
     text = st.text_input(
@@ -274,9 +274,10 @@ def function_input(default: str) -> Function | None:
     except ExpressionError as err:
         show_error(err)
         return None
-    names = ", ".join(display_name(var) for var in variables)
-    st.caption(t("partials.understood", variables=names))
-    st.latex(f"f({function.latex_arguments}) = {description['latex']}")
+    if show_understood:  # (left out on the projector's first screen: ui/lesson_header.py)
+        names = ", ".join(display_name(var) for var in variables)
+        st.caption(t("partials.understood", variables=names))
+        st.latex(f"f({function.latex_arguments}) = {description['latex']}")
     return function
 
 

@@ -70,7 +70,7 @@ DESCENT_LABELS = {
     "f": "f(x₁, x₂)",
     "step": "step k ",
     "k": "step k",
-    "loss": "loss f(xₖ)",
+    "loss": "loss f(x⁽ᵏ⁾)",
 }
 
 
@@ -378,7 +378,7 @@ def map_layers(
                         "size": {"value": style.point_size / 2.5},
                         "color": {"value": QUIVER_COLOR},
                         "tooltip": [
-                            {"field": "magnitude", "type": "quantitative", "title": "|∇f|", "format": ".4~g"}
+                            {"field": "magnitude", "type": "quantitative", "title": "‖∇f‖", "format": ".4~g"}
                         ],
                     },
                 },
@@ -545,7 +545,7 @@ def gradient_chart(
     readout_expression = (
         f"'(' + format(datum.x, '.3~g') + ', ' + format(datum.y, '.3~g') + '):  '"
         f" + {_literal(labels['gradient'])} + ' = (' + {number_expression('fx')} + ', '"
-        f" + {number_expression('fy')} + '),  |' + {_literal(labels['gradient'])} + '| = '"
+        f" + {number_expression('fy')} + '),  ‖' + {_literal(labels['gradient'])} + '‖ = '"
         f" + {number_expression('g')} + '\\n' + 'θ = ' + {ANGLE_PARAM} + '°:  '"
         f" + {_literal(labels['directional'])} + ' = ' + {number_expression('du')}"
     )
