@@ -79,9 +79,9 @@ def field(function, point, partials, grid) -> None:
 
 @st.fragment
 def descent(function) -> None:
-    st.header(t("gradient.descent_title"))
     first_screen = is_first_screen()
-    if not first_screen:
+    if not first_screen:  # on the projector the part's name is in the switch above: the inputs come first
+        st.header(t("gradient.descent_title"))
         st.markdown(t("gradient.descent_body"))
         st.latex(DESCENT)
     if function.dimension != 2:
@@ -90,6 +90,7 @@ def descent(function) -> None:
     start, lr, steps = view.descent_inputs(function.variables)
     view.descent_figure(function, start, lr, steps)
     if first_screen:  # the rule after the picture
+        st.subheader(t("gradient.descent_title"))
         st.markdown(t("gradient.descent_body"))
         st.latex(DESCENT)
     st.markdown(t("gradient.descent_bridge"))

@@ -1,6 +1,6 @@
 """The checkpoint on each topic page: the typed answer checked by the app's checker, the worked answer hidden
 until asked for (in predict mode too); and the projector's first screen: the Copy link once, beside the title,
-the introduction folded away."""
+the introduction folded away; the other additions of issue 15 (autograd code, layout notes, m and n)."""
 
 from __future__ import annotations
 
@@ -77,3 +77,30 @@ def test_outside_projector_mode_the_introduction_is_open(monkeypatch):
     at = open_page(monkeypatch, "limits", lang="en")
     assert translate("en", "lesson.introduction") not in [expander.label for expander in at.expander]
     assert len([button for button in at.button if button.key == BUTTON_KEY]) == 1
+
+
+def code_blocks(at) -> list[str]:
+    return [element.value for element in at.code]
+
+
+@pytest.mark.parametrize("predict", [False, True])
+def test_the_graph_part_shows_the_autograd_code_unless_the_class_predicts(monkeypatch, predict):
+    params = {"part": "graph", "lang": "en", **({"predict": "1"} if predict else {})}
+    at = open_page(monkeypatch, "chain_rule", **params)
+    autograd = [code for code in code_blocks(at) if "f.backward()" in code]
+    if predict:
+        assert autograd == []
+        return
+    assert len(autograd) == 1
+    assert "print(x.grad)  # tensor(2.5403, dtype=torch.float64)" in autograd[0]  # y + cos x at (1, 2)
+
+
+def test_the_many_variables_part_says_the_layout_and_that_partials_do_not_cancel(monkeypatch):
+    at = open_page(monkeypatch, "chain_rule", part="many", lang="zh")
+    assert translate("zh", "chain_rule.layout_note") in texts(at)
+    assert translate("zh", "chain_rule.no_cancel_note") in texts(at)
+
+
+def test_the_identity_lab_says_what_m_and_n_are(monkeypatch):
+    at = open_page(monkeypatch, "gradient", id="xA", lang="zh")
+    assert translate("zh", "gradient.lab_sizes_xa") in [element.value for element in at.caption]
