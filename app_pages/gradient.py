@@ -34,13 +34,14 @@ PARTS = (
 
 # x^T A x for a 2×2 matrix, written out: the worked case of the identity (A + A^T) x.
 QUADRATIC_FORM_2X2 = (
-    r"\mathbf{x}^\top\mathbf{A}\mathbf{x} = a_{11}x_1^2 + (a_{12} + a_{21})\,x_1x_2 + a_{22}x_2^2"
-    r"\quad\Longrightarrow\quad"
-    r"\nabla_{\mathbf{x}} \mathbf{x}^\top\mathbf{A}\mathbf{x} = "
+    r"\begin{aligned}"
+    r"\mathbf{x}^\top\mathbf{A}\mathbf{x} &= a_{11}x_1^2 + (a_{12} + a_{21})\,x_1x_2 + a_{22}x_2^2 \\"
+    r"\nabla_{\mathbf{x}} \mathbf{x}^\top\mathbf{A}\mathbf{x} &= "
     r"\begin{bmatrix} 2a_{11}x_1 + (a_{12} + a_{21})\,x_2 \\"
-    r" (a_{12} + a_{21})\,x_1 + 2a_{22}x_2 \end{bmatrix}"
-    r" = \begin{bmatrix} 2a_{11} & a_{12} + a_{21} \\ a_{21} + a_{12} & 2a_{22} \end{bmatrix}"
+    r" (a_{12} + a_{21})\,x_1 + 2a_{22}x_2 \end{bmatrix} \\"
+    r"&= \begin{bmatrix} 2a_{11} & a_{12} + a_{21} \\ a_{21} + a_{12} & 2a_{22} \end{bmatrix}"
     r"\begin{bmatrix} x_1 \\ x_2 \end{bmatrix} = (\mathbf{A} + \mathbf{A}^\top)\,\mathbf{x}"
+    r"\end{aligned}"
 )
 
 

@@ -48,8 +48,12 @@ def torch_number(value: float) -> str:
     return f"tensor({text}, dtype=torch.float64)"
 
 
-def autograd_code(expr, report: dict) -> str:
+def autograd_code(
+    expr, report: dict, forward: str = "the forward pass: f = {value}", backward: str = "the backward pass"
+) -> str:
     """The PyTorch code for ``expr`` at the report's point, with the report's gradients as the printed output.
+
+    ``forward`` and ``backward`` are the two comments (a template with ``{value}``, and a text), translated.
 
     >>> import sympy
     >>> x, y = sympy.symbols("x y")
@@ -73,8 +77,9 @@ def autograd_code(expr, report: dict) -> str:
     lines = ["import math", "import torch", ""]
     for variable, value in zip(report["variables"], report["point"], strict=True):
         lines.append(f"{variable} = torch.tensor({float(value)!r}, dtype=torch.float64, requires_grad=True)")
-    lines.append(f"f = {torch_expression(expr)}  # the forward pass: f = {report['values'][-1]:.6g}")
-    lines.append("f.backward()  # the backward pass")
+    value = f"{report['values'][-1]:.6g}"
+    lines.append(f"f = {torch_expression(expr)}  # {forward.format(value=value)}")
+    lines.append(f"f.backward()  # {backward}")
     for partial in report["partials"]:
         lines.append(f"print({partial['variable']}.grad)  # {torch_number(partial['adjoint'])}")
     return "\n".join(lines)
@@ -92,5 +97,7 @@ def autograd_bridge(expr, report: dict) -> None:
     if not reveal.is_shown(GRAPH_QUESTION, graph_answer_key(report)):
         return
     st.markdown(f"### {t('chain_rule.autograd_title')}\n\n{t('chain_rule.autograd_body')}")
-    st.code(autograd_code(expr, report), language="python")
+    forward, backward = t("chain_rule.autograd_forward"), t("chain_rule.autograd_backward")
+    # The catalogue writes {{value}}, so t() leaves {value} for autograd_code to fill in.
+    st.code(autograd_code(expr, report, forward, backward), language="python")
     st.caption(t("chain_rule.autograd_caption"))
