@@ -135,13 +135,32 @@ def cold_first_run(page_key: str, lang: str) -> dict:
 
     spec = next(p for p in PAGES if p.key == page_key)
     at = AppTest.from_file(str(ENTRY), default_timeout=120)
+    discover_components_as_a_server_start_does(at)
     at.query_params["lang"] = lang
     if spec.url_path:
         at.switch_page(spec.script)  # a deep link: this page is the first run
+    cpu_before = time.process_time()
     row = {"page": page_key, "lang": lang, "first_ms": ms(timed(at.run))}
+    row["first_cpu_ms"] = round((time.process_time() - cpu_before) * 1000, 1)
     if at.exception:
         row["error"] = "; ".join(str(e.value) for e in at.exception)[:200]
     return row
+
+
+def discover_components_as_a_server_start_does(at) -> None:
+    """Scan the installed packages for custom components before the clock starts.
+
+    A `streamlit run` server does this once when it starts (``Runtime.__init__``), before any reader
+    connects; AppTest does it inside its first ``run()``, where it would add ~170 ms (reading the metadata of
+    every installed distribution) that no reader of a real server waits for. AppTest keeps the registry it
+    finds in ``_bidi_component_manager`` and reuses it when set, so setting it here moves the scan out of the
+    timed run and changes nothing else.
+    """
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    at._bidi_component_manager = manager
 
 
 APP_SOURCES = ("streamlit_app.py", "app_pages", "ui", "viz", "calc_core")
@@ -189,12 +208,13 @@ def bench_cold(page_keys: list[str] | None, langs: list[str], bytecode: bool = T
 
 def cold_markdown(rows: list[dict]) -> str:
     out = [
-        f"| page | lang | first run after a server start (ms) | ≤ {TARGET_COLD_MS} ms |",
-        "|---|---|---:|---|",
+        f"| page | lang | first run after a server start (ms) | its CPU (ms) | ≤ {TARGET_COLD_MS} ms |",
+        "|---|---|---:|---:|---|",
     ]
     for row in rows:
         note = f"ERROR: {row['error']}" if "error" in row else verdict(row["first_ms"], TARGET_COLD_MS)
-        out.append(f"| {row['page']} | {row['lang']} | {row['first_ms']} | {note} |")
+        cpu = row.get("first_cpu_ms", "")
+        out.append(f"| {row['page']} | {row['lang']} | {row['first_ms']} | {cpu} | {note} |")
     return "\n".join(out)
 
 

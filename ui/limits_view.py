@@ -36,6 +36,7 @@ from ui import charts, reveal
 from ui.arrow_tables import table_from_columns
 from ui.errors import code_span, show_error
 from ui.i18n import current_language, t, translate
+from ui.markdown_tables import number_table
 from ui.settings import is_projector
 from ui.url_state import url_number
 from viz.exhaustion_charts import N_PARAM, polygon_chart
@@ -54,6 +55,7 @@ N_MIN, N_MAX, DEFAULT_N = 3, 1000, 6
 CHART_WIDTH, PROJECTOR_CHART_WIDTH = 440, 820
 ROUNDOFF_KEY = "limits_roundoff_function"
 EXAMPLE_KEY = "limits_example"
+SIDE_BY_SIDE_KEY = "limits_side_by_side"  # the expander with the three schemes' table: open or not
 # The function of the round-off experiment: the reader's f, or a preset at x0 = 1, where f'' and f''' are
 # not 0, so that all three quotients show the usual picture.
 ROUNDOFF_CHOICES = {"f": None, "sin": ("sin(x)", 1.0), "exp": ("exp(x)", 1.0)}
@@ -292,7 +294,7 @@ def d2l_table(analysis: Analysis, rows: int) -> None:
     }
     if exact is not None and analysis.limit_shown:
         columns[t("limits.col_error")] = [error_text(value - exact) for value in d2l["value"][:rows]]
-    st.table(table_from_columns(columns), hide_index=True)
+    number_table(columns)
 
 
 # --- charts ---------------------------------------------------------------------------------------------
@@ -379,8 +381,13 @@ def side_by_side_table(table) -> None:
         columns[t(f"limits.scheme_{scheme}")] = [full(table.estimate[scheme][i]) for i in rows]
     for scheme in SCHEMES:
         columns[t(f"limits.error_{scheme}")] = [error_text(table.error[scheme][i]) for i in rows]
-    with st.expander(t("limits.side_by_side_title"), icon=":material/table:"):
-        st.dataframe(table_from_columns(columns), hide_index=True)
+    # Its contents run only while it is open: a dataframe imports pandas, ~300 ms of a server's first run.
+    expander = st.expander(
+        t("limits.side_by_side_title"), icon=":material/table:", key=SIDE_BY_SIDE_KEY, on_change="rerun"
+    )
+    if expander.open:
+        with expander:
+            st.dataframe(table_from_columns(columns), hide_index=True)
 
 
 def polygon_figure(n: int) -> None:
@@ -546,18 +553,10 @@ def one_sided_tables(analysis: Analysis) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(t("limits.left_title"))
-        st.dataframe(
-            table_from_columns({t("limits.col_h"): hs, t("limits.col_left"): [full(v) for v in table.left]}),
-            hide_index=True,
-        )
+        number_table({t("limits.col_h"): hs, t("limits.col_left"): [full(v) for v in table.left]})
     with right:
         st.markdown(t("limits.right_title"))
-        st.dataframe(
-            table_from_columns(
-                {t("limits.col_h"): hs, t("limits.col_right"): [full(v) for v in table.right]}
-            ),
-            hide_index=True,
-        )
+        number_table({t("limits.col_h"): hs, t("limits.col_right"): [full(v) for v in table.right]})
 
 
 # --- the method of exhaustion ---------------------------------------------------------------------------
@@ -576,20 +575,17 @@ def archimedes_table() -> None:
         t("limits.col_circumscribed_area"): [f"{row.circumscribed_area:.5f}" for row in rows],
         t("limits.col_pi"): [f"{row.pi:.5f}" for row in rows],
     }
-    st.table(table_from_columns(columns), hide_index=True)
+    number_table(columns)
 
 
 def archimedes_chain() -> None:
     """The numbers around π for the 96-gon and Archimedes' fractions, in increasing order."""
     items = archimedes_bounds()
-    st.table(
-        table_from_columns(
-            {
-                t("limits.col_quantity"): [t(f"limits.bound_{item['key']}") for item in items],
-                t("limits.col_value"): [f"{item['value']:.5f}" for item in items],
-            }
-        ),
-        hide_index=True,
+    number_table(
+        {
+            t("limits.col_quantity"): [t(f"limits.bound_{item['key']}") for item in items],
+            t("limits.col_value"): [f"{item['value']:.5f}" for item in items],
+        }
     )
     lower, upper = (_truncated(float(bound), 6) for bound in (ARCHIMEDES_LOWER, ARCHIMEDES_UPPER))
     st.latex(rf"3\tfrac{{10}}{{71}} = {lower}\ldots < \pi < {upper}\ldots = 3\tfrac{{1}}{{7}}")

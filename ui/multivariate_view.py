@@ -52,10 +52,10 @@ from calc_core.multivariate import (
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import descent_path, describe_expression, gradient_field, partial_derivatives
 from ui import charts, reveal
-from ui.arrow_tables import table_from_columns
 from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
 from ui.i18n import current_language, t, translate
+from ui.markdown_tables import number_table
 from ui.settings import is_projector, persistent_query_params
 from ui.steps_view import show_steps
 from viz.gradient_charts import descent_chart, gradient_chart
@@ -567,7 +567,7 @@ def quotient_table(function: Function, partials: dict) -> None:
         columns[t("partials.col_quotient", var=name)] = [number(q, 8) for q in entry["quotients"]] + (
             [number(entry["value"], 8)] if shown else []
         )
-    st.table(table_from_columns(columns), hide_index=True)
+    number_table(columns)
     if not shown:
         return
     first = partials["partials"][0]
@@ -1001,14 +1001,11 @@ def exercise3() -> None:
     undefined = all(entry["value"] is None for entry in at_zero["partials"])
     st.markdown(t("gradient.exercise3_zero" if undefined else "gradient.exercise3_zero_numbers"))
     rows = norm_quotients_at_zero(3)
-    st.table(
-        table_from_columns(
-            {
-                t("partials.col_h"): [f"{row['h']:g}" for row in rows],
-                t("gradient.col_right"): [number(row["right"]) for row in rows],
-                t("gradient.col_left"): [number(row["left"]) for row in rows],
-            }
-        ),
-        hide_index=True,
+    number_table(
+        {
+            t("partials.col_h"): [f"{row['h']:g}" for row in rows],
+            t("gradient.col_right"): [number(row["right"]) for row in rows],
+            t("gradient.col_left"): [number(row["left"]) for row in rows],
+        }
     )
     st.caption(t("gradient.exercise3_cone"))

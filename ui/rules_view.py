@@ -23,12 +23,12 @@ from calc_core.errors import ExpressionError
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import derivative_steps_of, tangent_data, tangent_line
 from ui import charts, reveal
+from ui.d2l_figure import d2l_tangent_svg, legend_labels
 from ui.errors import code_span, error_message, show_error
 from ui.i18n import current_language, t, translate
 from ui.settings import is_projector
 from ui.steps_view import display_math, show_steps
 from ui.url_state import seed_toggle_from_url, url_number
-from viz.d2l_plot import d2l_tangent_figure, d2l_tangent_rows, figure_to_png, figure_to_svg
 from viz.tangent_chart import line_text, number, slider_grid, tangent_spec
 
 VARIABLES = ("x",)
@@ -243,9 +243,7 @@ def d2l_figure() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _d2l_svg(language: str, projector: bool) -> str:
-    # "f(x)" is a symbol, the same in both languages.
-    labels = ("f(x)", translate(language, "rules.d2l_legend_tangent"))
-    svg = figure_to_svg(d2l_tangent_figure(legend_labels=labels, projector=projector))
+    svg = d2l_tangent_svg(language, projector)  # drawn by viz.d2l_plot, shipped in ui/assets (ui.d2l_figure)
     # As a data URL, which st.image passes on as it is (an SVG string it would re-encode on every run).
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -257,18 +255,23 @@ def d2l_downloads() -> None:
         f"d2l|{language}|{projector}",
         ("rules", "d2l-tangent", "3x^2-4x"),
         png=lambda: _d2l_png(language, projector),
-        svg=lambda: base64.b64decode(_d2l_svg(language, projector).split(",", 1)[1]),
-        rows=lambda: {"d2l": d2l_tangent_rows(_d2l_labels(language))},
+        svg=lambda: d2l_tangent_svg(language, projector).encode("utf-8"),
+        rows=lambda: {"d2l": _d2l_rows(language)},
     )
 
 
-def _d2l_labels(language: str) -> tuple[str, str]:
-    return "f(x)", translate(language, "rules.d2l_legend_tangent")  # "f(x)" is a symbol in both languages
+# viz.d2l_plot is imported where a download needs it: importing matplotlib costs a first run ~300 ms.
+def _d2l_rows(language: str) -> list[dict[str, float]]:
+    from viz.d2l_plot import d2l_tangent_rows
+
+    return d2l_tangent_rows(legend_labels(language))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _d2l_png(language: str, projector: bool) -> bytes:
-    return figure_to_png(d2l_tangent_figure(legend_labels=_d2l_labels(language), projector=projector))
+    from viz.d2l_plot import d2l_tangent_figure, figure_to_png
+
+    return figure_to_png(d2l_tangent_figure(legend_labels=legend_labels(language), projector=projector))
 
 
 def d2l_derivation() -> None:

@@ -11,6 +11,7 @@ import pytest
 from calc_core.errors import ExpressionError
 from calc_core.multivariate import detect_variables
 from tests.app.landing import make_landing_page
+from tests.app.markdown_tables import markdown_tables
 from tests.app.test_app import CJK, MARKER_NAME, assert_no_exception, headings, literal_fragment, run_app
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
@@ -296,8 +297,12 @@ def test_exercises_2_and_3_are_worked(language):
     norm = next(text for text in shown if r"\frac{\mathbf{x}}{\|\mathbf{x}\|_2}" in text)
     assert r"\frac{x_{1}}{\sqrt{x_{1}^{2} + x_{2}^{2} + x_{3}^{2}}}" in norm
     assert literal_fragment(language, "gradient.exercise3_zero") in page_text(at)
-    table = at.table[-1].value.to_string()
-    assert "-1" in table and "1" in table
+    quotients = markdown_tables(at)[-1]
+    right = quotients[translate(language, "gradient.col_right")]
+    left = quotients[translate(language, "gradient.col_left")]
+    assert len(right) == len(left) >= 3
+    assert {float(value.replace("−", "-")) for value in right} == {1.0}
+    assert {float(value.replace("−", "-")) for value in left} == {-1.0}
 
 
 def test_exercise_2_button_opens_it_in_the_first_part():

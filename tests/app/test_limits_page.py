@@ -9,6 +9,7 @@ import pytest
 
 from calc_core.limits import d2l_limit_table, format_d2l_row
 from tests.app.landing import make_landing_page
+from tests.app.markdown_tables import markdown_tables
 from tests.app.test_app import (
     CJK,
     MARKER_NAME,
@@ -19,6 +20,7 @@ from tests.app.test_app import (
     run_app,
 )
 from ui.i18n import LANGUAGES, translate
+from ui.limits_view import SIDE_BY_SIDE_KEY
 from ui.navigation import PAGES
 
 LIMITS = next(spec for spec in PAGES if spec.key == "limits")
@@ -60,7 +62,9 @@ def chart_params(at) -> dict[str, dict]:
 
 
 def table_texts(at) -> str:
-    return "\n".join(table.value.to_string() for table in [*at.table, *at.dataframe])
+    """Every table's cells: the Markdown tables, and the dataframes (in an opened expander)."""
+    markdown = (" ".join(cells) for table in markdown_tables(at) for cells in [*table.values(), list(table)])
+    return "\n".join([*markdown, *(frame.value.to_string() for frame in at.dataframe)])
 
 
 def formulas(at) -> list[str]:
@@ -106,14 +110,13 @@ def test_the_96_gon_and_archimedes_bounds(language):
     at = run_limits(lang=language)
     tables = table_texts(at)
     assert "3.13935" in tables and "3.14271" in tables and "3.14103" in tables
-    chain = at.table[-1].value
-    rows = dict(zip(chain.iloc[:, 0], chain.iloc[:, 1], strict=True))
+    *_, archimedes, chain = markdown_tables(at)
+    rows = dict(zip(*chain.values(), strict=True))
     assert rows[translate(language, "limits.bound_inscribed_area_96")] == "3.13935"
     assert rows[translate(language, "limits.bound_circumscribed_half_perimeter_96")] == "3.14271"
     assert rows[translate(language, "limits.bound_inscribed_half_perimeter_96")] == "3.14103"
     assert r"3\tfrac{10}{71} = 3.140845\ldots < \pi < 3.142857\ldots = 3\tfrac{1}{7}" in formulas(at)
-    archimedes = at.table[-2].value
-    assert archimedes.iloc[:, 0].tolist() == ["6", "12", "24", "48", "96"]
+    assert next(iter(archimedes.values())) == ["6", "12", "24", "48", "96"]
 
 
 def test_every_chart_moves_in_the_browser_and_has_a_description():
@@ -256,9 +259,10 @@ def test_abs_at_zero_is_not_differentiable(language):
     at = run_limits(lang=language, f="abs(x)", x0="0")
     message = translate(language, "limits.verdict_one_sided_differ", x0="0", left="$-1$", right="$1$")
     assert message in warnings(at)
-    left, right = (frame.value for frame in at.dataframe[-2:])
-    assert set(left.iloc[:, 1]) == {"-1.0"}
-    assert set(right.iloc[:, 1]) == {"1.0"}
+    tables = {name: cells for table in markdown_tables(at) for name, cells in table.items()}
+    left, right = (tables[translate(language, f"limits.col_{side}")] for side in ("left", "right"))
+    assert set(left) == {"-1.0"}
+    assert set(right) == {"1.0"}
     # no tangent to draw: the secant chart shows both one-sided secants instead
     assert any("left_defined" in json.dumps(spec) for spec in charts(at))
 
@@ -302,6 +306,9 @@ def test_a_parabola_starts_the_round_off_experiment_with_sin_and_says_why():
 def test_a_function_with_curvature_keeps_its_own_round_off_experiment():
     at = run_limits(lang="en", f="exp(x)", x0="0.5")
     assert at.segmented_control(key="limits_roundoff_function").value == "f"
+    assert not at.dataframe  # the table of the three schemes waits in its closed expander
+    at.session_state[SIDE_BY_SIDE_KEY] = True  # the reader opens it
+    at.run()
     side_by_side = at.dataframe[0].value
     assert len(side_by_side) == 16  # h = 1e-1 … 1e-16
     assert side_by_side.iloc[-1, 0] == "1e-16"

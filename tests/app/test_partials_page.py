@@ -10,6 +10,7 @@ import pytest
 from calc_core.errors import ExpressionError
 from calc_core.multivariate import detect_variables
 from tests.app.landing import make_landing_page
+from tests.app.markdown_tables import markdown_tables
 from tests.app.test_app import CJK, MARKER_NAME, assert_no_exception, headings, literal_fragment, run_app
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
@@ -102,8 +103,8 @@ def test_projector_mode_draws_a_larger_chart():
 
 def test_the_limit_definition_is_checked_one_variable_at_a_time():
     at = run_page(lang="en", f="3*x1^2 + 5*exp(x2)", p="1, 0")
-    (table,) = at.table
-    text = table.value.to_string()
+    (table,) = markdown_tables(at)
+    text = " ".join(" ".join(cells) for cells in [list(table), *table.values()])
     assert "6.3" in text and "6.00003" in text and "exact (SymPy)" in text
     assert "approaching ∂f/∂x₁ = 6" in page_text(at)
 

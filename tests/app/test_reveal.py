@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.app.landing import make_landing_page
+from tests.app.markdown_tables import parse_markdown_table
 from tests.app.test_app import assert_no_exception, literal_fragment, run_app
 from ui import reveal
 from ui.i18n import LANGUAGES, translate
@@ -117,6 +118,9 @@ def page_texts(at) -> list[str]:
         frame = element.value
         found.append(" | ".join(map(str, frame.columns)))
         found += [" | ".join(map(str, row)) for row in frame.astype(str).itertuples(index=False)]
+    for table in filter(None, (parse_markdown_table(element.value) for element in main.markdown)):
+        found.append(" | ".join(table))
+        found += [" | ".join(row) for row in zip(*table.values(), strict=True)]
     return found
 
 
