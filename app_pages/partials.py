@@ -3,10 +3,11 @@ notation and the limit definition checked numerically, one variable at a time.""
 
 import streamlit as st
 
-from ui import multivariate_view as view
 from ui.checkpoint import checkpoint
 from ui.i18n import t
 from ui.lesson_header import introduction, is_first_screen, lesson_title
+from ui.views.multivariate import analysis, common
+from ui.views.multivariate import partials as view
 
 DEFINITION = (
     r"\frac{\partial y}{\partial x_i} = \lim_{h \to 0} "
@@ -23,14 +24,10 @@ def inputs():
     first_screen = is_first_screen()
     if not first_screen:  # on the projector's first screen: the definition in the introduction, and the
         definition()  # examples under the figure
-        view.example_buttons(view.PARTIALS_EXAMPLES)
-    left, right = st.columns([3, 2])
-    with left:
-        function = view.function_input(view.DEFAULT_PARTIALS_F, show_understood=not first_screen)
-    with right:
-        variables = function.variables if function is not None else ("x1", "x2")
-        point = view.point_input(variables, view.DEFAULT_POINT)
-    return function, point
+        common.example_buttons(common.PARTIALS_EXAMPLES)
+    return common.function_and_point(
+        common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT, show_understood=not first_screen
+    )
 
 
 def pictures(function, point, partials, grid) -> None:
@@ -66,14 +63,14 @@ with introduction():
     if is_first_screen():
         definition()
 function, point = inputs()
-partials, grid = view.analyse(function, point, surface=True) if function is not None else (None, None)
+partials, grid = analysis.analyse(function, point, surface=True) if function is not None else (None, None)
 if not is_first_screen():
     notation(function, partials)
 if function is not None and partials is not None:
     view.values_question(function, point)  # in predict mode: the class guesses the values first
     pictures(function, point, partials, grid)
 if is_first_screen():  # projector: the surface first, then the examples and the notation
-    view.example_buttons(view.PARTIALS_EXAMPLES)
+    common.example_buttons(common.PARTIALS_EXAMPLES)
     notation(function, partials)
 if function is not None and partials is not None:
     symbolic(function, partials)

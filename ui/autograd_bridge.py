@@ -19,7 +19,7 @@ from ui.i18n import t
 
 # math.sin(x) -> torch.sin(x); a call on a plain number stays in math (torch.log(2) would need a tensor).
 _MATH_CALL = re.compile(r"\bmath\.(\w+)\((?![\d.]+\))")
-# The chain-rule page's question for the graph's gradients (ui/chain_view.py, GRAPH_QUESTION).
+# The chain-rule page's question for the graph's gradients (ui/views/chain/common.py, GRAPH_QUESTION).
 GRAPH_QUESTION = "chain_rule/graph"
 
 

@@ -6,8 +6,9 @@ import math
 
 from calc_core.parser import parse_expression
 from calc_core.service import computational_graph_of
-from ui import chain_view
 from ui.autograd_bridge import GRAPH_QUESTION, autograd_code, graph_answer_key, torch_expression
+from ui.views.chain import common as chain_common
+from ui.views.chain import graph as chain_graph
 
 VARIABLES = ("x", "y", "z")
 
@@ -19,8 +20,8 @@ def report_for(text: str, point: dict[str, float]):
 
 def test_the_question_and_its_inputs_are_the_chain_rule_pages():
     _, report = report_for("x*y + sin(x)", {"x": 1.0, "y": 2.0})
-    assert GRAPH_QUESTION == chain_view.GRAPH_QUESTION
-    assert graph_answer_key(report) == chain_view._graph_inputs(report)
+    assert GRAPH_QUESTION == chain_common.GRAPH_QUESTION
+    assert graph_answer_key(report) == chain_graph._graph_inputs(report)
 
 
 def test_the_code_carries_the_backward_pass_numbers():
