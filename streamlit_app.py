@@ -7,6 +7,7 @@ import streamlit as st
 
 from calc_core.sandbox import warm_up
 from ui.i18n import language_switch, resolve_language, t
+from ui.lesson_header import clear_share_placed, share_placed
 from ui.navigation import build_navigation
 from ui.settings import (
     apply_projector_style,
@@ -52,9 +53,11 @@ def main() -> None:
     settings_sidebar()
     page = st.navigation(build_navigation(), position=navigation_position())
     share_slot = st.container()
+    clear_share_placed()
     page.run()
-    with share_slot:  # Copy link, at the top right; it makes the link when pressed (ui/share.py)
-        share_control(page.url_path)
+    if not share_placed():  # in projector mode a topic page puts it beside its title (ui/lesson_header.py)
+        with share_slot:  # Copy link, at the top right; it makes the link when pressed (ui/share.py)
+            share_control(page.url_path)
 
 
 # Worker processes started with spawn or forkserver re-execute this file as __mp_main__; the guard keeps

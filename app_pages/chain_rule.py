@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from ui.autograd_bridge import autograd_bridge
+from ui.checkpoint import checkpoint
 from ui.expression_input import expression_help
 from ui.i18n import t
+from ui.lesson_header import introduction, is_first_screen, lesson_title
 from ui.sections import Part, choose_part, next_part_button
 from ui.views.chain import common, graph, many, one
 
@@ -40,18 +43,32 @@ PARTS = (
 
 
 def one_variable() -> None:
-    st.header(t("chain_rule.one_title"))
-    st.latex(ONE_VARIABLE)
-    st.markdown(t("chain_rule.one_body"))
-    one.split_box()
-    composition = one.composition_inputs()
-    result = one.one_variable(composition) if composition is not None else None
+    first_screen = is_first_screen()
+    if (
+        first_screen
+    ):  # projector: the inputs and the nudge chart first; the title, the rule and the split box after
+        composition = one.composition_inputs()
+        result = one.one_variable(composition) if composition is not None else None
+        if result is not None:
+            one.nudge_figure(composition, result)
+        st.header(t("chain_rule.one_title"))
+        st.latex(ONE_VARIABLE)
+        st.markdown(t("chain_rule.one_body"))
+        one.split_box()
+    else:
+        st.header(t("chain_rule.one_title"))
+        st.latex(ONE_VARIABLE)
+        st.markdown(t("chain_rule.one_body"))
+        one.split_box()
+        composition = one.composition_inputs()
+        result = one.one_variable(composition) if composition is not None else None
     if result is None:
         return
     one.show_composition(result)
     one.show_factors(result)
     one.show_at_point(result)
-    one.nudge_figure(composition, result)
+    if not first_screen:
+        one.nudge_figure(composition, result)
     one.nudge_table(result)
 
 
@@ -67,6 +84,9 @@ def many_variables(setup) -> None:
     data = many.many_result(chosen) if chosen is not None else None
     if data is not None:
         many.show_many(setup, data)
+    if setup is many.GENERAL:
+        st.markdown(t("chain_rule.layout_note"))
+        st.markdown(t("chain_rule.no_cancel_note"))
 
 
 def computational_graph() -> None:
@@ -80,13 +100,16 @@ def computational_graph() -> None:
     graph.graph_status(report)
     graph.walkthrough(report, chosen.text)
     graph.sum_over_paths(report)
+    autograd_bridge(chosen.expr, report)  # the same gradients as D2L 2.5's autograd reports them
     graph.node_table(report)
 
 
 common.start_run()
-st.title(t("chain_rule.title"))
-st.markdown(t("chain_rule.intro"))
-expression_help()
+lesson_title(t("chain_rule.title"), "chain_rule")
+with introduction():
+    st.markdown(t("chain_rule.intro"))
+if not is_first_screen():  # an expander, never inside the introduction's; on the projector, at the end
+    expression_help()
 part = choose_part(PARTS)
 if part.id == "one":
     one_variable()
@@ -97,5 +120,8 @@ elif part.id == "exercise4":
 else:
     computational_graph()
 next_part_button(PARTS, part)
+if is_first_screen():
+    expression_help()
+checkpoint("chain_rule")
 st.header(t("chain_rule.summary_title"))
 st.markdown(t("chain_rule.summary_body"))

@@ -3,7 +3,9 @@ descent (the bridge to training in deep learning), the identity lab with both la
 
 import streamlit as st
 
+from ui.checkpoint import checkpoint
 from ui.i18n import t
+from ui.lesson_header import introduction, is_first_screen, lesson_title
 from ui.sections import Part, choose_part, go_to, next_part_button
 from ui.views.multivariate import analysis, common, gradient, lab
 from ui.views.multivariate import exercises as exercise_views
@@ -17,7 +19,7 @@ DIRECTIONAL = (
     r"D_{\mathbf{u}} f(\mathbf{x}) = \nabla f(\mathbf{x}) \cdot \mathbf{u} = "
     r"\|\nabla f(\mathbf{x})\| \cos\varphi, \qquad \mathbf{u} = (\cos\theta, \sin\theta)"
 )
-DESCENT = r"\mathbf{x}_{k+1} = \mathbf{x}_k - \eta \, \nabla f(\mathbf{x}_k)"
+DESCENT = r"\mathbf{x}^{(k+1)} = \mathbf{x}^{(k)} - \eta \, \nabla f(\mathbf{x}^{(k)})"
 
 PARTS = (
     Part("field", "gradient.part_field", (common.ANGLE_KEY,)),
@@ -31,11 +33,32 @@ PARTS = (
 )
 
 
-def inputs():
+# x^T A x for a 2×2 matrix, written out: the worked case of the identity (A + A^T) x.
+QUADRATIC_FORM_2X2 = (
+    r"\begin{aligned}"
+    r"\mathbf{x}^\top\mathbf{A}\mathbf{x} &= a_{11}x_1^2 + (a_{12} + a_{21})\,x_1x_2 + a_{22}x_2^2 \\"
+    r"\nabla_{\mathbf{x}} \mathbf{x}^\top\mathbf{A}\mathbf{x} &= "
+    r"\begin{bmatrix} 2a_{11}x_1 + (a_{12} + a_{21})\,x_2 \\"
+    r" (a_{12} + a_{21})\,x_1 + 2a_{22}x_2 \end{bmatrix} \\"
+    r"&= \begin{bmatrix} 2a_{11} & a_{12} + a_{21} \\ a_{21} + a_{12} & 2a_{22} \end{bmatrix}"
+    r"\begin{bmatrix} x_1 \\ x_2 \end{bmatrix} = (\mathbf{A} + \mathbf{A}^\top)\,\mathbf{x}"
+    r"\end{aligned}"
+)
+
+
+def definition() -> None:
     st.latex(GRADIENT)
     st.markdown(t("gradient.definition"))
-    common.example_buttons(common.GRADIENT_EXAMPLES)
-    return common.function_and_point(common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT)
+
+
+def inputs():
+    first_screen = is_first_screen()
+    if not first_screen:  # on the projector's first screen: the definition in the introduction, and the
+        definition()  # examples under the part
+        common.example_buttons(common.GRADIENT_EXAMPLES)
+    return common.function_and_point(
+        common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT, show_understood=not first_screen
+    )
 
 
 def field(function, point, partials, grid) -> None:
@@ -43,22 +66,31 @@ def field(function, point, partials, grid) -> None:
     if function.dimension != 2:
         st.info(t("gradient.no_picture", n=function.dimension), icon=":material/view_in_ar:")
         return
+    if is_first_screen():  # the figure right under the input, its explanation after it
+        gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
     st.markdown(t("gradient.field_body"))
     st.latex(DIRECTIONAL)
     st.markdown(t("gradient.directional_body"))
-    gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
+    if not is_first_screen():
+        gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
 
 
 @st.fragment
 def descent(function) -> None:
-    st.header(t("gradient.descent_title"))
-    st.markdown(t("gradient.descent_body"))
-    st.latex(DESCENT)
+    first_screen = is_first_screen()
+    if not first_screen:  # on the projector the part's name is in the switch above: the inputs come first
+        st.header(t("gradient.descent_title"))
+        st.markdown(t("gradient.descent_body"))
+        st.latex(DESCENT)
     if function.dimension != 2:
         st.info(t("gradient.descent_two_only", n=function.dimension), icon=":material/view_in_ar:")
         return
     start, lr, steps = gradient.descent_inputs(function.variables)
     gradient.descent_figure(function, start, lr, steps)
+    if first_screen:  # the rule after the picture
+        st.subheader(t("gradient.descent_title"))
+        st.markdown(t("gradient.descent_body"))
+        st.latex(DESCENT)
     st.markdown(t("gradient.descent_bridge"))
 
 
@@ -67,9 +99,14 @@ def identity_lab() -> None:
     st.header(t("gradient.lab_title"))
     st.markdown(t("gradient.lab_body"))
     identity, layout, m, n, seed = lab.identity_inputs()
+    st.caption(t(f"gradient.lab_sizes_{identity.lower()}"))
     lab.identity_check(identity, layout, m, n, seed)
     with st.expander(t("gradient.layout_title"), icon=":material/swap_horiz:"):
         st.markdown(t("gradient.layout_body"))
+    with st.expander(t("gradient.quadratic_title"), icon=":material/function:"):
+        st.markdown(t("gradient.quadratic_body"))
+        st.latex(QUADRATIC_FORM_2X2)
+        st.markdown(t("gradient.quadratic_after"))
 
 
 def exercises() -> None:
@@ -83,21 +120,32 @@ def exercises() -> None:
 def function_parts(part: Part) -> None:
     """The parts about the typed function: its gradient and field, or gradient descent on it."""
     function, point = inputs()
-    if function is None:
-        return
-    partials, grid = analysis.analyse(function, point, with_steps=False, grid=part.id == "field")
+    partials, grid = (None, None)
+    if function is not None:
+        partials, grid = analysis.analyse(function, point, with_steps=False, grid=part.id == "field")
     if partials is None:
+        if is_first_screen():
+            common.example_buttons(common.GRADIENT_EXAMPLES)
         return
-    if part.id == "field":
+    if part.id == "field" and is_first_screen():  # projector: the field's picture first
+        field(function, point, partials, grid)
+        st.header(t("gradient.vector_title"))
+        gradient.gradient_vector(function, partials)
+    elif part.id == "field":
         st.header(t("gradient.vector_title"))
         gradient.gradient_vector(function, partials)
         field(function, point, partials, grid)
     else:
         descent(function)
+    if is_first_screen():
+        common.example_buttons(common.GRADIENT_EXAMPLES)
 
 
-st.title(t("gradient.title"))
-st.markdown(t("gradient.intro"))
+lesson_title(t("gradient.title"), "gradient")
+with introduction():
+    st.markdown(t("gradient.intro"))
+    if is_first_screen():
+        definition()
 part = choose_part(PARTS)
 if part.id in ("field", "descent"):
     function_parts(part)
@@ -106,5 +154,6 @@ elif part.id == "lab":
 else:
     exercises()
 next_part_button(PARTS, part)
+checkpoint("gradient")
 st.header(t("gradient.summary_title"))
 st.markdown(t("gradient.summary_body"))

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from ui.checkpoint import checkpoint
 from ui.expression_input import expression_input
 from ui.i18n import t
+from ui.lesson_header import introduction, is_first_screen, lesson_title
 from ui.views.limits import common, derivative
 from ui.views.limits import exhaustion as exhaustion_view
 
@@ -14,10 +16,12 @@ POLYGON_LIMIT = (
 
 
 def inputs():
-    common.examples()
+    first_screen = is_first_screen()
+    if not first_screen:  # on the projector's first screen the examples wait under the figure
+        common.examples()
     left, middle, right = st.columns([3, 1, 2])
     with left:
-        expr = expression_input(url_key="f", default=common.DEFAULT_F)
+        expr = expression_input(url_key="f", default=common.DEFAULT_F, show_understood=not first_screen)
     with middle:
         x0 = common.point_input()
     with right:
@@ -38,6 +42,10 @@ def numerical_limit(analysis, rows: int) -> None:
 
 def secant_to_tangent(analysis) -> None:
     st.header(t("limits.secant_title"))
+    if is_first_screen():  # the figure right under the input, its explanation after it
+        derivative.secant_figure(analysis)
+        st.markdown(t("limits.secant_body"))
+        return
     st.markdown(t("limits.secant_body"))
     derivative.secant_figure(analysis)
 
@@ -81,16 +89,26 @@ def the_readers_function() -> None:
     (every place that shows a revealed answer of predict mode is in here too)."""
     expr, x0, rows = inputs()
     analysis = common.analyse(expr, x0) if expr is not None else None
-    if analysis is not None:
+    if analysis is None:
+        if is_first_screen():
+            common.examples()
+        return
+    if is_first_screen():  # projector: the class sees the secant first, the table after
+        secant_to_tangent(analysis)
+        common.examples()
+        numerical_limit(analysis, rows)
+    else:
         numerical_limit(analysis, rows)
         secant_to_tangent(analysis)
-        floating_point_truth(analysis)
-        one_sided(analysis)
+    floating_point_truth(analysis)
+    one_sided(analysis)
 
 
-st.title(t("limits.title"))
-st.markdown(t("limits.intro"))
-st.latex(DERIVATIVE_AS_LIMIT)
-st.markdown(t("limits.definition"))
+lesson_title(t("limits.title"), "limits")
+with introduction():
+    st.markdown(t("limits.intro"))
+    st.latex(DERIVATIVE_AS_LIMIT)
+    st.markdown(t("limits.definition"))
 the_readers_function()
 exhaustion()
+checkpoint("limits")

@@ -3,7 +3,9 @@ notation and the limit definition checked numerically, one variable at a time.""
 
 import streamlit as st
 
+from ui.checkpoint import checkpoint
 from ui.i18n import t
+from ui.lesson_header import introduction, is_first_screen, lesson_title
 from ui.views.multivariate import analysis, common
 from ui.views.multivariate import partials as view
 
@@ -13,11 +15,19 @@ DEFINITION = (
 )
 
 
-def inputs():
+def definition() -> None:
     st.latex(DEFINITION)
     st.markdown(t("partials.definition"))
-    common.example_buttons(common.PARTIALS_EXAMPLES)
-    return common.function_and_point(common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT)
+
+
+def inputs():
+    first_screen = is_first_screen()
+    if not first_screen:  # on the projector's first screen: the definition in the introduction, and the
+        definition()  # examples under the figure
+        common.example_buttons(common.PARTIALS_EXAMPLES)
+    return common.function_and_point(
+        common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT, show_understood=not first_screen
+    )
 
 
 def pictures(function, point, partials, grid) -> None:
@@ -41,17 +51,30 @@ def limit_definition(function, partials) -> None:
     view.quotient_table(function, partials)
 
 
-st.title(t("partials.title"))
-st.markdown(t("partials.intro"))
+def notation(function, partials) -> None:
+    st.header(t("partials.notation_title"))
+    view.notation(function, partials)
+    st.markdown(t("partials.notation_body"))
+
+
+lesson_title(t("partials.title"), "partials")
+with introduction():
+    st.markdown(t("partials.intro"))
+    if is_first_screen():
+        definition()
 function, point = inputs()
 partials, grid = analysis.analyse(function, point, surface=True) if function is not None else (None, None)
-st.header(t("partials.notation_title"))
-view.notation(function, partials)
-st.markdown(t("partials.notation_body"))
+if not is_first_screen():
+    notation(function, partials)
 if function is not None and partials is not None:
     view.values_question(function, point)  # in predict mode: the class guesses the values first
     pictures(function, point, partials, grid)
+if is_first_screen():  # projector: the surface first, then the examples and the notation
+    common.example_buttons(common.PARTIALS_EXAMPLES)
+    notation(function, partials)
+if function is not None and partials is not None:
     symbolic(function, partials)
     limit_definition(function, partials)
+checkpoint("partials")
 st.header(t("partials.next_title"))
 st.markdown(t("partials.next_body"))

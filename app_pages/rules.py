@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from ui.checkpoint import checkpoint
 from ui.expression_input import expression_input
 from ui.i18n import t
+from ui.lesson_header import introduction, is_first_screen, lesson_title
 from ui.settings import is_projector
 from ui.views.rules import common, d2l
 from ui.views.rules import explorer as explorer_view
@@ -11,11 +13,12 @@ from ui.views.rules import explorer as explorer_view
 
 def d2l_example() -> None:
     st.header(t("rules.d2l_title"))
-    d2l.d2l_intro()
-    if is_projector():
-        d2l.d2l_derivation()
+    if is_projector():  # one column: the figure first, on the projector's first screen
         d2l.d2l_figure()
+        d2l.d2l_intro()
+        d2l.d2l_derivation()
         return
+    d2l.d2l_intro()
     left, right = st.columns([1, 1], gap="large")
     with left:
         d2l.d2l_derivation()
@@ -46,7 +49,9 @@ def explorer() -> None:
     """Any function and point. A fragment: a new f, x0 or f″ switch reruns this part alone, not the D2L
     example and the cards above (a card's button reruns the page, this part included)."""
     st.header(t("rules.explorer_title"))
-    st.markdown(t("rules.explorer_intro"))
+    first_screen = explorer_first()
+    if not first_screen:
+        st.markdown(t("rules.explorer_intro"))
     left, middle, right = st.columns([3, 1, 1], vertical_alignment="top")
     with left:
         expr = expression_input(url_key=common.F_KEY, default=common.DEFAULT_F, show_understood=False)
@@ -59,18 +64,33 @@ def explorer() -> None:
     found = common.analyse(expr, x0, second)
     if found is None:
         return
-    explorer_view.show_derivative(found)
-    st.subheader(t("rules.tangent_title"))
-    explorer_view.show_tangent(found)
+    if first_screen:  # the chart right under the input, the explanation after it
+        explorer_view.show_tangent(found)
+        st.markdown(t("rules.explorer_intro"))
+        explorer_view.show_derivative(found)
+    else:
+        explorer_view.show_derivative(found)
+        st.subheader(t("rules.tangent_title"))
+        explorer_view.show_tangent(found)
     explorer_view.show_second_note(found)
     st.subheader(t("rules.steps_title"))
     st.caption(t("rules.steps_intro"))
     explorer_view.show_derivation_steps(found)
 
 
-st.title(t("rules.title"))
-st.markdown(t("rules.intro"))
+def explorer_first() -> bool:
+    """On the projector, a link that sets the explorer's function or point opens with the explorer."""
+    return is_first_screen() and any(key in st.query_params for key in (common.F_KEY, common.X0_KEY))
+
+
+lesson_title(t("rules.title"), "rules")
+with introduction():
+    st.markdown(t("rules.intro"))
+if explorer_first():
+    explorer()
 d2l_example()
 notation()
 reference_cards()
-explorer()
+if not explorer_first():
+    explorer()
+checkpoint("rules")

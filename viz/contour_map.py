@@ -336,7 +336,7 @@ def map_layers(
                         "size": {"value": style.point_size / 2.5},
                         "color": {"value": QUIVER_COLOR},
                         "tooltip": [
-                            {"field": "magnitude", "type": "quantitative", "title": "|∇f|", "format": ".4~g"}
+                            {"field": "magnitude", "type": "quantitative", "title": "‖∇f‖", "format": ".4~g"}
                         ],
                     },
                 },

@@ -81,7 +81,7 @@ DESCENT_LABELS = {
     "f": "f(x₁, x₂)",
     "step": "step k ",
     "k": "step k",
-    "loss": "loss f(xₖ)",
+    "loss": "loss f(x⁽ᵏ⁾)",
 }
 
 
@@ -201,7 +201,7 @@ def gradient_chart(
     readout_expression = (
         f"'(' + format(datum.x, '.3~g') + ', ' + format(datum.y, '.3~g') + '):  '"
         f" + {literal(labels['gradient'])} + ' = (' + {number_expression('fx')} + ', '"
-        f" + {number_expression('fy')} + '),  |' + {literal(labels['gradient'])} + '| = '"
+        f" + {number_expression('fy')} + '),  ‖' + {literal(labels['gradient'])} + '‖ = '"
         f" + {number_expression('g')} + '\\n' + 'θ = ' + {ANGLE_PARAM} + '°:  '"
         f" + {literal(labels['directional'])} + ' = ' + {number_expression('du')}"
     )

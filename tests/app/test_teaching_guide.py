@@ -35,7 +35,7 @@ PAGE_HEADING = re.compile(r"^## .*`(?P<path>/[a-z_]*)`\s*$")
 APP_LINK = re.compile(r"\[[^\]]*\]\((?P<url>/[^)\s]*)\)")
 LESSON_STEP = re.compile(r"^\d+\.\s+\*\*(\d+):(\d\d)–(\d+):(\d\d)\*\*")
 LESSON_MINUTES = 10
-SETTINGS = ("lang", "present")
+SETTINGS = ("lang", "present", "predict")
 # URL names that are not the key of the widget showing them: (page, URL name) → widget key.
 WIDGET_FOR = {
     ("gradient", "id"): "id_control",

@@ -137,3 +137,38 @@ def test_error_messages_do_not_mention_the_position():
     for language in LANGUAGES:
         for code in ERROR_CODES:
             assert "position" not in placeholders(language, f"error.{code}")
+
+
+# Han ideographs, CJK punctuation (、。「」) and full-width forms (，：；（）): between two of them
+# a line break or a space is drawn by the browser as a visible gap (这个最快的 变化率), so a zh value
+# has neither. A blank line (a Markdown paragraph break) is allowed: it draws no space.
+CJK_CHAR = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+CJK_GAP = re.compile(rf"(?<={CJK_CHAR})[ \t\u00a0\u3000]*(?:\n[ \t\u00a0\u3000]*)?(?={CJK_CHAR})")
+
+
+def cjk_gaps(value: str) -> list[str]:
+    """Each place in ``value`` where a space or a single line break stands between two CJK characters.
+
+    For example "最快的\\n变化率" has one, "滑去， 割线" one, "一段。\\n\\n二段" none, "f 的导数" none.
+    """
+    return [value[m.start() - 1 : m.end() + 1] for m in CJK_GAP.finditer(value) if m.end() > m.start()]
+
+
+@pytest.mark.parametrize(
+    "value, gaps",
+    [
+        ("这个最快的\n变化率", 1),
+        ("在计算图上 反向运用", 1),
+        ("滑去，\n割线", 1),
+        ("滑去，\u3000割线", 1),
+        ("一段。\n\n二段", 0),
+        ("x₁ 和 x₂", 0),
+    ],
+)
+def test_cjk_gap_detector(value, gaps):
+    assert len(cjk_gaps(value)) == gaps
+
+
+def test_no_space_or_line_break_between_chinese_characters():
+    found = {key: cjk_gaps(value) for key, value in load_catalogue("zh").items()}
+    assert {key: gaps for key, gaps in found.items() if gaps} == {}

@@ -261,7 +261,8 @@ def nudge_figure(composition: Composition, result: dict) -> None:
     """Δx → Δu ≈ g'(x)Δx → Δy ≈ f'(u)Δu in a chart, and one sentence with the numbers."""
     if not _one_shown(result):  # the nudges measure dy/dx
         return
-    st.markdown(f"### {t('chain_rule.nudge_title')}\n\n{t('chain_rule.nudge_body')}")
+    body = "" if is_projector() else f"\n\n{t('chain_rule.nudge_body')}"  # projector: the chart first
+    st.markdown(f"### {t('chain_rule.nudge_title')}{body}")
     if not math.isfinite(result["product"]):
         st.info(t("chain_rule.nudge_no_slope"), icon=":material/info:")
         return
@@ -269,6 +270,8 @@ def nudge_figure(composition: Composition, result: dict) -> None:
     name = ("chain_rule", "nudges", *(text for text, _ in stages), f"{composition.x0:g}")
     charts.show_chart(_nudge_spec, stages, composition.x0, current_language(), is_projector(), name=name)
     st.caption(nudge_sentence(result))
+    if is_projector():
+        st.markdown(t("chain_rule.nudge_body"))
 
 
 def nudge_sentence(result: dict) -> str:

@@ -175,7 +175,7 @@ def example_buttons(examples) -> None:
             st.button(t(label_key), key=f"example_{label_key}", on_click=use_example, args=(text, point))
 
 
-def function_input(default: str) -> Function | None:
+def function_input(default: str, show_understood: bool = True) -> Function | None:
     """The function box bound to ``?f=``: parsed with x1, x2, … or x, y, z; errors shown in place."""
     forget_text_of_another_page(F_KEY, default, ("x1", "x2", "…", "x", "y", "z"), detect_variables)
     text = st.text_input(
@@ -200,9 +200,10 @@ def function_input(default: str) -> Function | None:
     except ExpressionError as err:
         show_error(err)
         return None
-    names = ", ".join(name_text(var) for var in variables)
-    st.caption(t("partials.understood", variables=names))
-    st.latex(f"f({function.latex_arguments}) = {description['latex']}")
+    if show_understood:  # (left out on the projector's first screen: ui/lesson_header.py)
+        names = ", ".join(name_text(var) for var in variables)
+        st.caption(t("partials.understood", variables=names))
+        st.latex(f"f({function.latex_arguments}) = {description['latex']}")
     return function
 
 
@@ -232,11 +233,13 @@ def point_input(
     return point
 
 
-def function_and_point(default_f: str, default_point: tuple[float, ...]) -> tuple[Function | None, tuple]:
+def function_and_point(
+    default_f: str, default_point: tuple[float, ...], show_understood: bool = True
+) -> tuple[Function | None, tuple]:
     """The function box and beside it the point box (for the function's variables; x₁, x₂ until it parses)."""
     left, right = st.columns([3, 2])
     with left:
-        function = function_input(default_f)
+        function = function_input(default_f, show_understood)
     with right:
         variables = function.variables if function is not None else ("x1", "x2")
         point = point_input(variables, default_point)
