@@ -136,12 +136,12 @@ function curveMode(component, root, data) {
   svg.setAttribute("aria-valuemax", String(data.draw.ylim[1]));
   svg.setAttribute("data-testid", "sketch-draw");
   const shade = el("g", { class: "sk-off" }, svg);
-  const truthPath = el("path", { class: "sk-truth" }, svg);
+  const sketchPath = el("path", { class: "sk-sketch" }, svg);
+  const handles = el("g", { class: "sk-handles" }, svg);
+  const truthPath = el("path", { class: "sk-truth", "data-testid": "sketch-truth" }, svg);
   if (data.point) {
     el("circle", { cx: draw.px(data.point[0]), cy: draw.py(data.point[1]), r: 6, class: "sk-target-point" }, svg);
   }
-  const sketchPath = el("path", { class: "sk-sketch" }, svg);
-  const handles = el("g", { class: "sk-handles" }, svg);
   const cursor = el("line", { class: "sk-cursor", y1: PAD.top, y2: draw.height - PAD.bottom }, svg);
   const selected = el("circle", { r: 7, class: "sk-selected" }, svg);
 
@@ -436,6 +436,10 @@ function arrowMode(component, root, data) {
 
 export default function (component) {
   const { data, parentElement } = component;
+  // Called again whenever Python sends new data: the previous drawing's DOM goes, its state stays (STATE).
+  for (const old of Array.from(parentElement.children)) {
+    if (old.classList && old.classList.contains("sk-root")) old.remove();
+  }
   const root = document.createElement("div");
   root.className = "sk-root" + (data && data.projector ? " sk-projector" : "");
   parentElement.appendChild(root);
