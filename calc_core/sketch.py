@@ -250,14 +250,30 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
-def _truth_stretch(x: np.ndarray, truth_signs: np.ndarray, i: int, sign: int) -> tuple[float, float]:
-    """The stretch around knot i where the truth keeps ``sign`` (knots of that sign, nothing else between)."""
+def _truth_stretch(x: np.ndarray, truth: np.ndarray, i: int, sign: int) -> tuple[float, float]:
+    """The stretch around knot i where the truth has ``sign``: out to where it crosses zero (interpolated
+    between knots), or to a gap, or to the window's end.
+
+    >>> xs = np.linspace(-2, 2, 9)
+    >>> _truth_stretch(xs, xs**2 - 1, 4, -1)
+    (-1.0, 1.0)
+    """
+    same = np.isfinite(truth) & (np.sign(truth) == sign)
     a = b = i
-    while a > 0 and truth_signs[a - 1] == sign:
+    while a > 0 and same[a - 1]:
         a -= 1
-    while b < x.size - 1 and truth_signs[b + 1] == sign:
+    while b < x.size - 1 and same[b + 1]:
         b += 1
-    return float(x[a]), float(x[b])
+
+    def crossing(inside: int, outside: int) -> float:
+        if not np.isfinite(truth[outside]):
+            return float(x[inside])
+        u, v = truth[inside], truth[outside]
+        return float(x[inside] + (x[outside] - x[inside]) * u / (u - v))
+
+    start = crossing(a, a - 1) if a > 0 else float(x[0])
+    end = crossing(b, b + 1) if b < x.size - 1 else float(x[-1])
+    return round(start, 12), round(end, 12)
 
 
 def grade_sketch(x: Sequence[float], sketch: Sequence[float], truth: Sequence[float]) -> SketchGrade:
@@ -307,7 +323,7 @@ def grade_sketch(x: Sequence[float], sketch: Sequence[float], truth: Sequence[fl
         if expected == 0:
             continue
         sketched = int(np.bincount(sketch_signs[a : b + 1] + 1, minlength=3).argmax()) - 1
-        t_start, t_end = _truth_stretch(x, truth_signs, middle, expected)
+        t_start, t_end = _truth_stretch(x, truth, middle, expected)
         misses.append(SignMiss(float(x[a]), float(x[b]), expected, sketched, t_start, t_end))
 
     max_gap = 3 * k * step

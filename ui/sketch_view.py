@@ -23,7 +23,7 @@ import streamlit as st
 
 from calc_core.errors import ExpressionError
 from calc_core.parser import format_expression, parse_expression
-from calc_core.service import differentiate_expression, tangent_data
+from calc_core.service import derivative_steps_of, tangent_data
 from calc_core.sketch import (
     PASS_SHAPE_ERROR,
     ReverseGrade,
@@ -98,8 +98,9 @@ def exercise_links() -> None:
     st.subheader(t("sketch.exercises_title"))
     st.caption(t("sketch.exercises_intro"))
     columns = st.columns(2)
+    half = (len(EXERCISES) + 1) // 2  # first half left, second half right: reading order is the sequence
     for i, exercise in enumerate(EXERCISES):
-        with columns[i % 2]:
+        with columns[i // half]:
             st.page_link(
                 "app_pages/sketch.py",
                 label=f"{i + 1}. " + t(f"sketch.exercise_{exercise.id}"),
@@ -358,7 +359,7 @@ def show_result(expr, problem: Problem, revealed: dict) -> None:
         st.subheader(t("sketch.result_title"))
         if problem.task == "derivative":
             try:
-                latex = differentiate_expression(expr, VARIABLES, VAR)["latex"]
+                latex = derivative_steps_of(expr, VARIABLES, VAR)["result_latex"]  # the step engine's f′
                 st.latex(f"f'(x) = {latex}")
             except ExpressionError:
                 pass
