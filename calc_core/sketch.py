@@ -148,7 +148,7 @@ class Turn:
 @dataclass(frozen=True)
 class SketchGrade:
     """The judgements on one sketch (see the module's docstring). ``off`` is per knot: True where the sketch
-    is further than OFF_BAND from the truth (shaded on Reveal)."""
+    has the wrong sign or is further than OFF_BAND (times the scale) from the truth (shaded on Reveal)."""
 
     coverage: float
     sign_share: float
@@ -356,7 +356,7 @@ def grade_sketch(x: Sequence[float], sketch: Sequence[float], truth: Sequence[fl
         [lo[compared] - sketch[compared], sketch[compared] - hi[compared], np.zeros(n_compared)]
     )
     shape_error = float(np.sqrt(np.mean(distance[compared] ** 2)) / scale) if n_compared else math.inf
-    off = tuple(bool(v) for v in (compared & (distance > OFF_BAND * scale)))
+    off = tuple(bool(v) for v in (compared & ((distance > OFF_BAND * scale) | ~agree)))
     return SketchGrade(
         coverage=coverage,
         sign_share=sign_share,
