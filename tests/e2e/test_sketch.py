@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 DRAW = '[data-testid="sketch-draw"]'
 REVEAL = '[data-testid="sketch-reveal"]'
 TRUTH = '[data-testid="sketch-truth"]'
-W, PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 640, 46, 14, 12, 26  # index.js's panel geometry
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 46, 14, 12, 26  # index.js's panel geometry
 SETTLE_MS = 1_500
 
 
@@ -51,21 +51,17 @@ class Panel:
         self.locator.scroll_into_view_if_needed()
         self.box = self.locator.bounding_box()
         view = self.locator.get_attribute("viewBox").split()
-        self.height = float(view[3])
+        self.width, self.height = float(view[2]), float(view[3])
         self.y0 = float(self.locator.get_attribute("aria-valuemin"))
         self.y1 = float(self.locator.get_attribute("aria-valuemax"))
 
     def screen(self, x: float, y: float, window: tuple[float, float]) -> tuple[float, float]:
         x0, x1 = window
-        px = PAD_LEFT + (x - x0) / (x1 - x0) * (W - PAD_LEFT - PAD_RIGHT)
-        py = (
-            self.height
-            - PAD_BOTTOM
-            - (y - self.y0) / (self.y1 - self.y0) * (self.height - PAD_TOP - PAD_BOTTOM)
-        )
-        return self.box["x"] + px / W * self.box["width"], self.box["y"] + py / self.height * self.box[
-            "height"
-        ]
+        px = PAD_LEFT + (x - x0) / (x1 - x0) * (self.width - PAD_LEFT - PAD_RIGHT)
+        inner = self.height - PAD_TOP - PAD_BOTTOM
+        py = self.height - PAD_BOTTOM - (y - self.y0) / (self.y1 - self.y0) * inner
+        box = self.box
+        return box["x"] + px / self.width * box["width"], box["y"] + py / self.height * box["height"]
 
     def drawn(self) -> int:
         return int(self.locator.get_attribute("data-drawn"))

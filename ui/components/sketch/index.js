@@ -12,7 +12,9 @@
 const SVG = "http://www.w3.org/2000/svg";
 const STATE = new Map(); // per component key: what the student has drawn, across Python reruns
 
-const W = 640; // the panels' coordinate system (the SVG scales to the column's width)
+// The panels' coordinate system: as wide as the column in CSS pixels (so text keeps its size on a phone),
+// between 360 and 640; the SVG then scales to the column's width.
+let W = 640;
 const PAD = { left: 46, right: 14, top: 12, bottom: 26 };
 
 function el(name, attrs, parent) {
@@ -63,7 +65,7 @@ function panel(parent, opts) {
   const iy = (p) => y0 + ((height - PAD.bottom - p) / (height - PAD.top - PAD.bottom)) * (y1 - y0);
   const axes = el("g", { class: "sk-axes" }, svg);
   el("rect", { x: PAD.left, y: PAD.top, width: W - PAD.left - PAD.right, height: height - PAD.top - PAD.bottom, class: "sk-frame" }, axes);
-  for (const t of niceTicks(x0, x1, 8)) {
+  for (const t of niceTicks(x0, x1, W < 500 ? 4 : 8)) {
     el("line", { x1: px(t), x2: px(t), y1: PAD.top, y2: height - PAD.bottom, class: "sk-grid" }, axes);
     const label = el("text", { x: px(t), y: height - PAD.bottom + 16, class: "sk-tick", "text-anchor": "middle" }, axes);
     label.textContent = fmt(t);
@@ -443,6 +445,8 @@ export default function (component) {
   const root = document.createElement("div");
   root.className = "sk-root" + (data && data.projector ? " sk-projector" : "");
   parentElement.appendChild(root);
+  const width = root.getBoundingClientRect().width;
+  W = width > 0 ? Math.max(360, Math.min(640, Math.round(width))) : 640;
   try {
     if (data && data.mode === "arrow") arrowMode(component, root, data);
     else if (data && data.mode === "curve") curveMode(component, root, data);
