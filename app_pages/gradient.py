@@ -3,6 +3,7 @@ descent (the bridge to training in deep learning), the identity lab with both la
 
 import streamlit as st
 
+from ui import gradient_arrow
 from ui import multivariate_view as view
 from ui.i18n import t
 from ui.sections import Part, choose_part, go_to, next_part_button
@@ -51,6 +52,7 @@ def field(function, point, partials, grid) -> None:
     st.markdown(t("gradient.field_body"))
     st.latex(DIRECTIONAL)
     st.markdown(t("gradient.directional_body"))
+    gradient_arrow.guess(function, point, partials, grid)
     view.gradient_figure(function, point, partials, grid, view.angle_from_url())
 
 

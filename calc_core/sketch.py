@@ -442,3 +442,76 @@ def grade_reverse_sketch(
         scale = max(spread, values.scale, 1e-12)
         point_error = round(float(abs(sketch[point_index] - f[point_index]) / scale), 12)
     return ReverseGrade(slope=slope, values=values, point_error=point_error)
+
+
+# --- the gradient arrow -------------------------------------------------------------------------------------
+
+PASS_ANGLE_DEGREES = 15.0
+PASS_LENGTH_ERROR = 0.25
+
+
+def validate_arrow(message) -> tuple[float, float]:
+    """The arrow (gx, gy) from the browser's message ``{"gx": …, "gy": …}``: finite, bounded numbers.
+
+    >>> validate_arrow({"gx": 1, "gy": -2.5})
+    (1.0, -2.5)
+    >>> validate_arrow({"gx": None, "gy": 1})
+    Traceback (most recent call last):
+    ...
+    calc_core.sketch.SketchError: too_few
+    """
+    if not isinstance(message, dict):
+        raise SketchError("malformed")
+    if message.get("gx") is None or message.get("gy") is None:
+        raise SketchError("too_few", drawn=0, needed=1)
+    return _number(message["gx"], 0, allow_none=False), _number(message["gy"], 1, allow_none=False)
+
+
+@dataclass(frozen=True)
+class ArrowGrade:
+    """A guessed gradient against the true one: directions in degrees counter-clockwise from the first
+    axis (None for a zero vector), the angle between them (0 to 180), and the length error as a share of
+    the true length (positive: too long; None when the true gradient is zero)."""
+
+    truth_angle: float | None
+    guess_angle: float | None
+    angle_error: float | None
+    truth_length: float
+    guess_length: float
+    length_error: float | None
+
+    @property
+    def passed(self) -> bool:
+        if self.truth_length == 0:
+            return self.guess_length == 0
+        return (
+            self.angle_error is not None
+            and self.angle_error <= PASS_ANGLE_DEGREES
+            and self.length_error is not None
+            and abs(self.length_error) <= PASS_LENGTH_ERROR
+        )
+
+
+def _angle(x: float, y: float) -> float | None:
+    return None if x == 0 and y == 0 else round(math.degrees(math.atan2(y, x)) % 360.0, 9)
+
+
+def grade_arrow(guess: tuple[float, float], truth: tuple[float, float]) -> ArrowGrade:
+    """Judge a guessed gradient.
+
+    >>> grade = grade_arrow((1.0, 1.0), (2.0, 0.0))
+    >>> grade.angle_error, round(grade.length_error, 3), grade.passed
+    (45.0, -0.293, False)
+    >>> grade_arrow((2.1, 0.1), (2.0, 0.0)).passed
+    True
+    """
+    gx, gy = (float(v) for v in guess)
+    tx, ty = (float(v) for v in truth)
+    truth_length, guess_length = math.hypot(tx, ty), math.hypot(gx, gy)
+    truth_angle, guess_angle = _angle(tx, ty), _angle(gx, gy)
+    angle_error = None
+    if truth_angle is not None and guess_angle is not None:
+        difference = abs(truth_angle - guess_angle) % 360.0
+        angle_error = round(min(difference, 360.0 - difference), 9)
+    length_error = None if truth_length == 0 else round((guess_length - truth_length) / truth_length, 12)
+    return ArrowGrade(truth_angle, guess_angle, angle_error, truth_length, guess_length, length_error)

@@ -314,6 +314,7 @@ function arrowMode(component, root, data) {
     state.hideReveal = false;
   }
   const [x0, x1, y0, y1] = data.window;
+  W = Math.min(W, 560); // the map is square-ish: no wider than this (style.css caps it too)
   const height = Math.round(((W - PAD.left - PAD.right) * (y1 - y0)) / (x1 - x0)) + PAD.top + PAD.bottom;
   const map = panel(root, { height, xlim: [x0, x1], ylim: [y0, y1], cls: "sk-map" });
   const svg = map.svg;
@@ -329,7 +330,7 @@ function arrowMode(component, root, data) {
       while (band < levels.length && v > levels[band]) band++;
       const a = map.px(x0 + i * dx), b = map.px(x0 + (i + 1) * dx);
       const c = map.py(y0 + (j + 1) * dy), d = map.py(y0 + j * dy);
-      el("rect", { x: a, y: c, width: b - a + 0.5, height: d - c + 0.5, class: "sk-band", style: `opacity:${(0.08 + (0.6 * band) / levels.length).toFixed(3)}` }, cells);
+      el("rect", { x: a, y: c, width: b - a + 0.5, height: d - c + 0.5, class: "sk-band", style: `opacity:${(0.08 + (0.8 * band) / levels.length).toFixed(3)}` }, cells);
     }
   }
   svg.insertBefore(cells, svg.firstChild.nextSibling);
