@@ -210,3 +210,59 @@ def test_a_malformed_message_gets_a_translated_error(how, code, language):
     assert len(at.error) == 1
     assert literal_fragment(language, f"sketch.error_{code}") in at.error[0].value
     assert at.session_state["sent"] is None  # no overlay for a sketch that was refused
+
+
+# --- the gradient page: guess ∇f first -------------------------------------------------------------------
+
+GRADIENT_PAGE = next(spec for spec in PAGES if spec.key == "gradient")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_gradient_page_asks_for_an_arrow_before_the_field(language):
+    at = run_app(GRADIENT_PAGE, timeout=TIMEOUT, lang=language)
+    assert_no_exception(at)
+    (element,) = at.get("bidi_component")
+    data = json.loads(element.proto.json)
+    assert data["mode"] == "arrow" and data["revealed"] is None
+    assert len(data["point"]) == 2 and data["arrow_scale"] > 0
+    assert data["map"]["nx"] * data["map"]["ny"] == len(data["map"]["values"])
+    titles = headings(at)
+    assert titles.index(translate(language, "sketch.arrow_title")) > titles.index(
+        translate(language, "gradient.field_title")
+    )  # in the field's section, before its figure (the page's only chart with the field)
+
+
+def arrow_script(guess, language: str) -> None:
+    import streamlit as st
+
+    from ui import gradient_arrow
+    from ui.i18n import LANGUAGE_STATE_KEY
+
+    st.session_state[LANGUAGE_STATE_KEY] = language
+    message = {"gx": guess[0], "gy": guess[1], "token": "t", "nonce": "1"}
+    assert gradient_arrow.handle_reveal("t", [2.0, 0.0], message) is True
+    assert gradient_arrow.handle_reveal("t", [2.0, 0.0], message) is False
+    revealed = st.session_state[gradient_arrow.REVEALED_KEY]["t"]
+    if revealed["error"] is not None:
+        st.error(gradient_arrow.sketch_error_message(revealed["error"]))
+    else:
+        gradient_arrow.show_grade(revealed["grade"])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_arrow_reveal_gives_angle_and_length_errors(language):
+    at = AppTest.from_function(arrow_script, args=((1.0, 1.0), language), default_timeout=TIMEOUT)
+    at.run()
+    assert_no_exception(at)
+    assert [w.value for w in at.warning] == [translate(language, "sketch.arrow_fail")]
+    text = " ".join(m.value for m in at.markdown)
+    assert translate(language, "sketch.arrow_angle", truth="0", guess="45", error="45") in text
+    # |(1, 1)| = 1.414 against 2: 29% too short.
+    assert translate(language, "sketch.arrow_length_short", truth="2", guess="1.41", error="29%") in text
+
+
+def test_a_hostile_arrow_gets_a_translated_error():
+    at = AppTest.from_function(arrow_script, args=(("1", None), "zh"), default_timeout=TIMEOUT)
+    at.run()
+    assert_no_exception(at)
+    assert len(at.error) == 1 and CJK.search(at.error[0].value)

@@ -246,3 +246,35 @@ def test_an_exercise_link_opens_its_task(page, page_errors, app_server):
     assert draw.locator(".sk-target-point").count() == 1  # the point f must pass through
     assert page.locator(".sk-top .sk-title").text_content() == "f′(x)"  # the given graph is f′ now
     assert_no_exception(page, page_errors)
+
+
+def test_gradient_arrow_drag_then_reveal(page, page_errors, app_server, screenshot_dir):
+    """The gradient page: drag an arrow for ∇f at the point, Reveal, the angle and length errors appear."""
+    frames = SentFrames(page)
+    open_app(page, f"{app_server.url}/gradient?{urlencode({'lang': 'zh'})}")
+    arrow_map = page.locator('[data-testid="sketch-arrow"]')
+    arrow_map.scroll_into_view_if_needed()
+    page.wait_for_timeout(SETTLE_MS)
+    before = len(frames.types)
+    point = arrow_map.locator(".sk-given-point")
+    dot = point.bounding_box()
+    start = (dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0] + 90, start[1] - 30, steps=12)
+    page.mouse.up()
+    assert arrow_map.locator(".sk-guess-arrow").get_attribute("visibility") == "visible"
+    assert arrow_map.locator(".sk-truth-arrow").get_attribute("visibility") == "hidden"
+    page.wait_for_timeout(SETTLE_MS)
+    assert frames.types[before:] == [], f"dragging the arrow sent {frames.types[before:]}"
+    page.locator(REVEAL).click()  # the gradient page's only Reveal of this kind
+    wait_for_app_run(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText.includes('°')")
+    assert frames.types[before:].count("rerun_script") == 1
+    truth_arrow = page.locator('[data-testid="sketch-arrow"] .sk-truth-arrow')
+    assert truth_arrow.get_attribute("visibility") == "visible"
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "|∇f| = " in body
+    page.locator('[data-testid="sketch-arrow"]').scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "gradient-arrow-zh.png"))
+    assert_no_exception(page, page_errors)

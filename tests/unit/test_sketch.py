@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from calc_core.sketch import (
     MAX_KNOTS,
     SketchError,
+    grade_arrow,
     grade_reverse_sketch,
     grade_sketch,
     sign_changes,
+    validate_arrow,
     validate_sketch,
 )
 
@@ -242,3 +244,51 @@ def test_the_error_codes_have_messages_in_both_languages():
     for language in LANGUAGES:
         catalogue = load_catalogue(language)
         assert {f"sketch.error_{code}" for code in SKETCH_ERROR_CODES} <= set(catalogue)
+
+
+# --- the gradient arrow ------------------------------------------------------------------------------------
+
+
+def test_a_perfect_arrow_passes_and_a_reversed_one_fails():
+    perfect = grade_arrow((3.0, 4.0), (3.0, 4.0))
+    assert perfect.angle_error == 0.0 and perfect.length_error == 0.0 and perfect.passed
+    reversed_ = grade_arrow((-3.0, -4.0), (3.0, 4.0))
+    assert reversed_.angle_error == pytest.approx(180.0) and not reversed_.passed
+    too_long = grade_arrow((6.0, 8.0), (3.0, 4.0))
+    assert too_long.angle_error == 0.0 and too_long.length_error == pytest.approx(1.0) and not too_long.passed
+
+
+def test_angles_wrap_around():
+    grade = grade_arrow((1.0, -0.1), (1.0, 0.1))  # 354° against 6°: 11° apart, not 349°
+    assert grade.angle_error == pytest.approx(2 * math.degrees(math.atan(0.1)))
+    assert grade.passed
+
+
+def test_a_zero_gradient():
+    assert grade_arrow((0.0, 0.0), (0.0, 0.0)).passed
+    flat = grade_arrow((1.0, 0.0), (0.0, 0.0))
+    assert flat.truth_angle is None and flat.length_error is None and not flat.passed
+
+
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        (None, "malformed"),
+        ({"gx": None, "gy": 1.0}, "too_few"),
+        ({"gx": "1", "gy": 1.0}, "not_a_number"),
+        ({"gx": float("nan"), "gy": 1.0}, "not_finite"),
+        ({"gx": 1.0, "gy": 1e300}, "too_large"),
+    ],
+)
+def test_hostile_arrows_are_refused(payload, code):
+    with pytest.raises(SketchError) as raised:
+        validate_arrow(payload)
+    assert raised.value.code == code
+
+
+@settings(max_examples=60, deadline=None)
+@given(finite, finite, finite, finite)
+def test_arrow_grades_are_bounded(gx, gy, tx, ty):
+    grade = grade_arrow((gx, gy), (tx, ty))
+    assert grade.angle_error is None or 0 <= grade.angle_error <= 180
+    assert grade_arrow((tx, ty), (tx, ty)).passed
