@@ -378,7 +378,7 @@ function arrowMode(component, root, data) {
     truthHead.setAttribute("cx", ex);
     truthHead.setAttribute("cy", ey);
     truthHead.setAttribute("visibility", show ? "visible" : "hidden");
-    svg.setAttribute("aria-valuetext", describe());
+    svg.setAttribute("data-arrow", describe()); // (announced through the status line, aria-live)
   }
   function changed() {
     if (data.revealed) state.hideReveal = true;
