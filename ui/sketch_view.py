@@ -23,6 +23,7 @@ import streamlit as st
 
 from calc_core.errors import ExpressionError
 from calc_core.parser import format_expression, parse_expression
+from calc_core.sampling import SampledCurve
 from calc_core.service import derivative_steps_of, tangent_data
 from calc_core.sketch import (
     PASS_SHAPE_ERROR,
@@ -33,10 +34,12 @@ from calc_core.sketch import (
     grade_sketch,
     validate_sketch,
 )
+from ui import charts
 from ui.components.sketch import sketch_component
 from ui.errors import code_span, show_error
 from ui.i18n import t
 from ui.settings import is_projector, persistent_query_params
+from viz.function_plot import function_chart
 
 VARIABLES = ("x",)
 VAR = "x"
@@ -341,12 +344,35 @@ def sketch_activity(expr, task: str) -> None:
         st.markdown(t("sketch.derivative_prompt"))
     revealed = _revealed(problem.token)
     message = sketch_component(component_data(problem, revealed), key=COMPONENT_KEY)
+    worksheet(expr, task, window)
     if message is not None and handle_reveal(problem, message):
         st.rerun()
     if revealed is None:
         st.caption(t("sketch.before_reveal"))
         return
     show_result(expr, problem, revealed)
+
+
+def worksheet(expr, task: str, window: tuple[float, float]) -> None:
+    """For paper: the given graph alone (f, or f′ for the reverse task) as a chart with its downloads (SVG,
+    PNG to print, CSV), so a class without screens can sketch on a printout. Never the answer."""
+    with st.expander(t("sketch.worksheet_title"), icon=":material/print:"):
+        st.caption(t("sketch.worksheet_body"))
+        charts.show_chart(
+            _worksheet_chart,
+            format_expression(expr),
+            task,
+            window,
+            is_projector(),
+            name=("sketch", task, format_expression(expr)),
+        )
+
+
+def _worksheet_chart(text: str, task: str, window: tuple[float, float], projector: bool):
+    data = _truth(text, window)
+    curve = SampledCurve.from_dict({**(data["f"] if task == "derivative" else data["df"]), "x": data["x"]})
+    label = "f(x)" if task == "derivative" else "f′(x)"
+    return function_chart([(label, curve)], y_title=label, projector=projector)
 
 
 def show_result(expr, problem: Problem, revealed: dict) -> None:
