@@ -123,7 +123,7 @@ def adopt_link() -> None:
     st.session_state[_LAST_URL] = now
 
 
-_TASK_STATE = "sketch_task"
+_TASK_STATE = TASK_KEY  # the widget key is its URL name (its value is kept in the URL by hand)
 
 
 def task_input() -> str:
