@@ -17,6 +17,7 @@ from ui.settings import (
     resolve_projector_mode,
 )
 from ui.share import share_control
+from ui.url_state import guard_url_seeded_numbers
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,6 +36,7 @@ def settings_sidebar() -> None:
 
 
 def main() -> None:
+    guard_url_seeded_numbers()
     start_sandbox_workers()
     resolve_language()
     projector = resolve_projector_mode()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import chain_view as view
 from ui.expression_input import expression_help
 from ui.i18n import t
 from ui.sections import Part, choose_part, next_part_button
+from ui.views.chain import common, graph, many, one
 
 ONE_VARIABLE = (
     r"y = f(u),\ u = g(x) \quad\Longrightarrow\quad \frac{dy}{dx} = \frac{dy}{du} \cdot \frac{du}{dx}"
@@ -22,18 +22,20 @@ BACKWARD = (
 
 
 PARTS = (
-    Part("one", "chain_rule.part_one", (view.F_KEY, view.G_KEY, view.H_KEY, view.X0_KEY)),
+    Part("one", "chain_rule.part_one", (one.F_KEY, one.G_KEY, one.H_KEY, one.X0_KEY)),
     Part(
         "many",
         "chain_rule.part_many",
-        (view.GENERAL.outer_key, view.M_KEY, view.NX_KEY, *view.GENERAL.inner_keys, *view.GENERAL.point_keys),
+        (many.GENERAL.outer_key, many.M_KEY, many.NX_KEY, *many.GENERAL.inner_keys, *many.GENERAL.point_keys),
     ),
     Part(
         "exercise4",
         "chain_rule.part_exercise4",
-        (view.EXERCISE_4.outer_key, *view.EXERCISE_4.inner_keys, *view.EXERCISE_4.point_keys),
+        (many.EXERCISE_4.outer_key, *many.EXERCISE_4.inner_keys, *many.EXERCISE_4.point_keys),
     ),
-    Part("graph", "chain_rule.part_graph", (view.GRAPH_KEY, view.STEP_KEY, *view.GRAPH_POINT_KEYS.values())),
+    Part(
+        "graph", "chain_rule.part_graph", (graph.GRAPH_KEY, graph.STEP_KEY, *graph.GRAPH_POINT_KEYS.values())
+    ),
 )
 
 
@@ -41,47 +43,47 @@ def one_variable() -> None:
     st.header(t("chain_rule.one_title"))
     st.latex(ONE_VARIABLE)
     st.markdown(t("chain_rule.one_body"))
-    view.split_box()
-    composition = view.composition_inputs()
-    result = view.one_variable(composition) if composition is not None else None
+    one.split_box()
+    composition = one.composition_inputs()
+    result = one.one_variable(composition) if composition is not None else None
     if result is None:
         return
-    view.show_composition(result)
-    view.show_factors(result)
-    view.show_at_point(result)
-    view.nudge_figure(composition, result)
-    view.nudge_table(result)
+    one.show_composition(result)
+    one.show_factors(result)
+    one.show_at_point(result)
+    one.nudge_figure(composition, result)
+    one.nudge_table(result)
 
 
 def many_variables(setup) -> None:
-    if setup is view.EXERCISE_4:
+    if setup is many.EXERCISE_4:
         st.header(t("chain_rule.exercise_title"))
         st.markdown(t("chain_rule.exercise_body"))
     else:
         st.header(t("chain_rule.many_title"))
         st.latex(MANY_VARIABLES)
         st.markdown(t("chain_rule.many_body"))
-    chosen = view.many_inputs(setup)
-    data = view.many_result(chosen) if chosen is not None else None
+    chosen = many.many_inputs(setup)
+    data = many.many_result(chosen) if chosen is not None else None
     if data is not None:
-        view.show_many(setup, data)
+        many.show_many(setup, data)
 
 
 def computational_graph() -> None:
     st.header(t("chain_rule.graph_title"))
     st.markdown(t("chain_rule.graph_body"))
     st.latex(BACKWARD)
-    chosen = view.graph_inputs()
-    report = view.analyse_graph(chosen) if chosen is not None else None
+    chosen = graph.graph_inputs()
+    report = graph.analyse_graph(chosen) if chosen is not None else None
     if report is None:
         return
-    view.graph_status(report)
-    view.walkthrough(report, chosen.text)
-    view.sum_over_paths(report)
-    view.node_table(report)
+    graph.graph_status(report)
+    graph.walkthrough(report, chosen.text)
+    graph.sum_over_paths(report)
+    graph.node_table(report)
 
 
-view.start_run()
+common.start_run()
 st.title(t("chain_rule.title"))
 st.markdown(t("chain_rule.intro"))
 expression_help()
@@ -89,9 +91,9 @@ part = choose_part(PARTS)
 if part.id == "one":
     one_variable()
 elif part.id == "many":
-    many_variables(view.GENERAL)
+    many_variables(many.GENERAL)
 elif part.id == "exercise4":
-    many_variables(view.EXERCISE_4)
+    many_variables(many.EXERCISE_4)
 else:
     computational_graph()
 next_part_button(PARTS, part)

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from ui import exercises_view as view
 from ui.i18n import t
+from ui.views.exercises import common, d2l, practice
 
 st.title(t("exercises.title"))
 st.markdown(t("exercises.intro"))
-view.typing_help()
-view.exercise_tangent()
-view.exercise_gradient()
-view.exercise_norm()
-view.exercise_chain()
-view.practice()
+common.typing_help()
+d2l.exercise_tangent()
+d2l.exercise_gradient()
+d2l.exercise_norm()
+d2l.exercise_chain()
+practice.practice()

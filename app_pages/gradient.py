@@ -4,9 +4,10 @@ descent (the bridge to training in deep learning), the identity lab with both la
 import streamlit as st
 
 from ui import gradient_arrow
-from ui import multivariate_view as view
 from ui.i18n import t
 from ui.sections import Part, choose_part, go_to, next_part_button
+from ui.views.multivariate import analysis, common, gradient, lab
+from ui.views.multivariate import exercises as exercise_views
 
 GRADIENT = (
     r"\nabla_{\mathbf{x}} f(\mathbf{x}) = \left[\frac{\partial f(\mathbf{x})}{\partial x_1}, "
@@ -20,12 +21,12 @@ DIRECTIONAL = (
 DESCENT = r"\mathbf{x}_{k+1} = \mathbf{x}_k - \eta \, \nabla f(\mathbf{x}_k)"
 
 PARTS = (
-    Part("field", "gradient.part_field", (view.ANGLE_KEY,)),
-    Part("descent", "gradient.part_descent", (view.START_KEY, view.LR_KEY, view.STEPS_KEY)),
+    Part("field", "gradient.part_field", (common.ANGLE_KEY,)),
+    Part("descent", "gradient.part_descent", (common.START_KEY, common.LR_KEY, common.STEPS_KEY)),
     Part(
         "lab",
         "gradient.part_lab",
-        (view.IDENTITY_KEY, view.LAYOUT_KEY, view.M_KEY, view.N_KEY, view.SEED_KEY),
+        (common.IDENTITY_KEY, common.LAYOUT_KEY, common.M_KEY, common.N_KEY, common.SEED_KEY),
     ),
     Part("exercises", "gradient.part_exercises"),
 )
@@ -34,14 +35,8 @@ PARTS = (
 def inputs():
     st.latex(GRADIENT)
     st.markdown(t("gradient.definition"))
-    view.example_buttons(view.GRADIENT_EXAMPLES)
-    left, right = st.columns([3, 2])
-    with left:
-        function = view.function_input(view.DEFAULT_GRADIENT_F)
-    with right:
-        variables = function.variables if function is not None else ("x1", "x2")
-        point = view.point_input(variables, view.DEFAULT_GRADIENT_POINT)
-    return function, point
+    common.example_buttons(common.GRADIENT_EXAMPLES)
+    return common.function_and_point(common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT)
 
 
 def field(function, point, partials, grid) -> None:
@@ -53,7 +48,7 @@ def field(function, point, partials, grid) -> None:
     st.latex(DIRECTIONAL)
     st.markdown(t("gradient.directional_body"))
     gradient_arrow.guess(function, point, partials, grid)
-    view.gradient_figure(function, point, partials, grid, view.angle_from_url())
+    gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
 
 
 @st.fragment
@@ -64,8 +59,8 @@ def descent(function) -> None:
     if function.dimension != 2:
         st.info(t("gradient.descent_two_only", n=function.dimension), icon=":material/view_in_ar:")
         return
-    start, lr, steps = view.descent_inputs(function.variables)
-    view.descent_figure(function, start, lr, steps)
+    start, lr, steps = gradient.descent_inputs(function.variables)
+    gradient.descent_figure(function, start, lr, steps)
     st.markdown(t("gradient.descent_bridge"))
 
 
@@ -73,8 +68,8 @@ def descent(function) -> None:
 def identity_lab() -> None:
     st.header(t("gradient.lab_title"))
     st.markdown(t("gradient.lab_body"))
-    identity, layout, m, n, seed = view.identity_inputs()
-    view.identity_check(identity, layout, m, n, seed)
+    identity, layout, m, n, seed = lab.identity_inputs()
+    lab.identity_check(identity, layout, m, n, seed)
     with st.expander(t("gradient.layout_title"), icon=":material/swap_horiz:"):
         st.markdown(t("gradient.layout_body"))
 
@@ -82,9 +77,9 @@ def identity_lab() -> None:
 def exercises() -> None:
     st.header(t("gradient.exercises_title"))
     st.subheader(t("gradient.exercise2_title"))
-    view.exercise2(then=lambda: go_to(PARTS[0].id))
+    exercise_views.exercise2(then=lambda: go_to(PARTS[0].id))
     st.subheader(t("gradient.exercise3_title"))
-    view.exercise3()
+    exercise_views.exercise3()
 
 
 def function_parts(part: Part) -> None:
@@ -92,12 +87,12 @@ def function_parts(part: Part) -> None:
     function, point = inputs()
     if function is None:
         return
-    partials, grid = view.analyse(function, point, with_steps=False, grid=part.id == "field")
+    partials, grid = analysis.analyse(function, point, with_steps=False, grid=part.id == "field")
     if partials is None:
         return
     if part.id == "field":
         st.header(t("gradient.vector_title"))
-        view.gradient_vector(function, partials)
+        gradient.gradient_vector(function, partials)
         field(function, point, partials, grid)
     else:
         descent(function)

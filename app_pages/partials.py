@@ -3,8 +3,9 @@ notation and the limit definition checked numerically, one variable at a time.""
 
 import streamlit as st
 
-from ui import multivariate_view as view
 from ui.i18n import t
+from ui.views.multivariate import analysis, common
+from ui.views.multivariate import partials as view
 
 DEFINITION = (
     r"\frac{\partial y}{\partial x_i} = \lim_{h \to 0} "
@@ -15,14 +16,8 @@ DEFINITION = (
 def inputs():
     st.latex(DEFINITION)
     st.markdown(t("partials.definition"))
-    view.example_buttons(view.PARTIALS_EXAMPLES)
-    left, right = st.columns([3, 2])
-    with left:
-        function = view.function_input(view.DEFAULT_PARTIALS_F)
-    with right:
-        variables = function.variables if function is not None else ("x1", "x2")
-        point = view.point_input(variables, view.DEFAULT_POINT)
-    return function, point
+    common.example_buttons(common.PARTIALS_EXAMPLES)
+    return common.function_and_point(common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT)
 
 
 def pictures(function, point, partials, grid) -> None:
@@ -49,7 +44,7 @@ def limit_definition(function, partials) -> None:
 st.title(t("partials.title"))
 st.markdown(t("partials.intro"))
 function, point = inputs()
-partials, grid = view.analyse(function, point, surface=True) if function is not None else (None, None)
+partials, grid = analysis.analyse(function, point, surface=True) if function is not None else (None, None)
 st.header(t("partials.notation_title"))
 view.notation(function, partials)
 st.markdown(t("partials.notation_body"))

@@ -2,29 +2,30 @@
 
 import streamlit as st
 
-from ui import rules_view as view
 from ui.expression_input import expression_input
 from ui.i18n import t
 from ui.settings import is_projector
+from ui.views.rules import common, d2l
+from ui.views.rules import explorer as explorer_view
 
 
 def d2l_example() -> None:
     st.header(t("rules.d2l_title"))
-    view.d2l_intro()
+    d2l.d2l_intro()
     if is_projector():
-        view.d2l_derivation()
-        view.d2l_figure()
+        d2l.d2l_derivation()
+        d2l.d2l_figure()
         return
     left, right = st.columns([1, 1], gap="large")
     with left:
-        view.d2l_derivation()
+        d2l.d2l_derivation()
     with right:
-        view.d2l_figure()
+        d2l.d2l_figure()
 
 
 def notation() -> None:
     st.header(t("rules.notation_title"))
-    st.latex(view.NOTATION)
+    st.latex(common.NOTATION)
     st.markdown(t("rules.notation_body"))
 
 
@@ -32,12 +33,12 @@ def reference_cards() -> None:
     st.header(t("rules.cards_title"))
     st.markdown(t("rules.cards_intro"))
     st.subheader(t("rules.common_title"))
-    view.rule_cards(view.COMMON_RULES, "common", per_row=4)
+    common.rule_cards(common.COMMON_RULES, "common", per_row=4)
     st.subheader(t("rules.combining_title"))
     st.markdown(t("rules.combining_intro"))
-    st.latex(view.D2L_COMBINING)
+    st.latex(common.D2L_COMBINING)
     st.markdown(t("rules.combining_cards"))
-    view.rule_cards(view.COMBINING_RULES, "combining", per_row=3)
+    common.rule_cards(common.COMBINING_RULES, "combining", per_row=3)
 
 
 @st.fragment
@@ -48,23 +49,23 @@ def explorer() -> None:
     st.markdown(t("rules.explorer_intro"))
     left, middle, right = st.columns([3, 1, 1], vertical_alignment="top")
     with left:
-        expr = expression_input(url_key=view.F_KEY, default=view.DEFAULT_F, show_understood=False)
+        expr = expression_input(url_key=common.F_KEY, default=common.DEFAULT_F, show_understood=False)
     with middle:
-        x0 = view.point_input()
+        x0 = common.point_input()
     with right:
-        second = view.second_derivative_input()
+        second = common.second_derivative_input()
     if expr is None:
         return
-    found = view.analyse(expr, x0, second)
+    found = common.analyse(expr, x0, second)
     if found is None:
         return
-    view.show_derivative(found)
+    explorer_view.show_derivative(found)
     st.subheader(t("rules.tangent_title"))
-    view.show_tangent(found)
-    view.show_second_note(found)
+    explorer_view.show_tangent(found)
+    explorer_view.show_second_note(found)
     st.subheader(t("rules.steps_title"))
     st.caption(t("rules.steps_intro"))
-    view.show_derivation_steps(found)
+    explorer_view.show_derivation_steps(found)
 
 
 st.title(t("rules.title"))

@@ -23,6 +23,12 @@ ERROR_CODES = frozenset(
         "power_too_large",
         "too_many_nodes",
         "too_deep",
+        "plus_minus",
+        "numbers_side_by_side",
+        "unmatched_bar",
+        "function_argument_unclear",
+        "ambiguous_function_power",
+        "number_out_of_range",
         # sandbox
         "timeout",
         "busy",

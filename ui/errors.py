@@ -27,7 +27,7 @@ def error_message(err: ExpressionError) -> str:
     """The translated message for ``err`` (Markdown, without the position: see show_error for that)."""
     key = f"error.{err.code}"
     message = t(key, **_template_values(key, err.params))
-    if err.code == "unknown_name" and err.params.get("suggestion"):
+    if err.params.get("suggestion") and "suggestion" not in placeholders(current_language(), key):
         # Chinese puts no space between sentences.
         separator = "" if current_language() == "zh" else " "
         message += separator + t("error.did_you_mean", suggestion=code_span(str(err.params["suggestion"])))

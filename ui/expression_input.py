@@ -8,9 +8,9 @@ import streamlit as st
 import sympy
 
 from calc_core.errors import ExpressionError
-from calc_core.parser import parse_expression
+from calc_core.parser import parse_expression, parse_with_notes
 from calc_core.service import describe_expression
-from ui.errors import show_error
+from ui.errors import code_span, show_error
 from ui.i18n import t
 
 
@@ -38,13 +38,22 @@ def expression_input(
     )
     expression_help()
     try:
-        expr = parse_expression(text or "", variables)
+        expr, notes = parse_with_notes(text or "", variables)
     except ExpressionError as err:
         show_error(err, text or "")
         return None
     if show_understood:
         show_understood_expression(expr, url_key, variables)
+    show_reading_notes(notes)
     return expr
+
+
+def show_reading_notes(notes: list[dict]) -> None:
+    """One line per reading that could have been another (1e-3 is 0.001, not 1·e − 3), with what to type
+    for the other one (calc_core.parser.parse_with_notes)."""
+    for note in notes:
+        values = {name: code_span(value) for name, value in note.items() if name != "code"}
+        st.caption(t(f"input.understood_{note['code']}", **values))
 
 
 _VARIABLES_SEEN = "_expression_box_variables"  # session key: {box key: the variables it was last drawn with}

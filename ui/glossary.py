@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.format import markdown_table
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, translate
-from ui.markdown_tables import markdown_table
 
 # Lesson order; each is a key of the [glossary] table in both catalogues.
 GLOSSARY_TERMS = (

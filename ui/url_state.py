@@ -47,3 +47,32 @@ def seed_toggle_from_url(name: str) -> None:
     flag = url_flag(st.query_params.get(name))
     if flag is not None and name not in st.session_state:
         st.session_state[name] = flag
+
+
+def guard_url_seeded_numbers() -> None:
+    """Make every URL-bound integer number box treat an infinite link value (``?k=inf``) as unusable.
+
+    Streamlit seeds a bound ``st.number_input`` from the link before the page's code sees the widget: it reads
+    ``float("inf")`` and, for an integer box, calls ``int()`` on it, which raises OverflowError, an error
+    its URL seeding does not catch (it catches ValueError, so ``nan`` or ``abc`` already fall back to the
+    default). Editing ``st.query_params`` first does not help: the seed comes from a snapshot of the link
+    taken before the script runs. So the one place every URL-seeded number box goes through is the box's
+    own URL reader, and this makes it reject an infinite value the way Streamlit rejects any other
+    unusable one: the box starts at its default and the parameter leaves the link, while the page, which
+    reads ``st.query_params`` before drawing the box, still sees the value and says it used the default.
+
+    Called once by the entry script before any page runs; calling it again changes nothing.
+    """
+    from streamlit.elements.widgets.number_input import NumberInputSerde
+
+    if getattr(NumberInputSerde.deserialize, "_refuses_infinity", False):
+        return
+    original = NumberInputSerde.deserialize
+
+    def deserialize(self, ui_value):
+        if isinstance(ui_value, float) and math.isinf(ui_value):
+            return self.value  # the default, as for a value out of range
+        return original(self, ui_value)
+
+    deserialize._refuses_infinity = True
+    NumberInputSerde.deserialize = deserialize

@@ -20,6 +20,7 @@ import numpy as np
 
 from calc_core.limits import SCHEMES, ErrorTable, best_h, secant_steps, secant_table
 from viz import palette
+from viz.format import readout
 from viz.function_plot import PlotStyle, merge_labels, plot_style
 from viz.palette import BLACK, DASHED, DOTTED
 from viz.vega_lite import (
@@ -277,11 +278,11 @@ def _secant_rows(sides, ks, x_domain, tangent_slope, labels) -> list[dict]:
     rows = []
     for i, k in enumerate(ks):
         h = sides[0][1].h[i]
-        row = {"k": float(k), "h": float(abs(h)), "readout": [f"{labels['h']} = {_number(abs(h), 4)}"]}
+        row = {"k": float(k), "h": float(abs(h)), "readout": [f"{labels['h']} = {readout(abs(h), 4)}"]}
         for prefix, table, label_key in sides:
             x1, y1, slope = table.x1[i], table.y1[i], table.slope[i]
             defined = bool(math.isfinite(slope) and math.isfinite(y1))
-            value = _number(slope, 7) if defined else labels["undefined"]
+            value = readout(slope, 7) if defined else labels["undefined"]
             row["readout"].append(f"{labels[label_key]} = {value}")
             row[prefix + "defined"] = defined
             if defined:
@@ -296,19 +297,10 @@ def _secant_rows(sides, ks, x_domain, tangent_slope, labels) -> list[dict]:
                 }
                 row.update({prefix + name: float(number) for name, number in ends.items()})
         if tangent_slope is not None:
-            row["readout"].append(f"{labels['tangent_slope']} = {_number(tangent_slope, 7)}")
+            row["readout"].append(f"{labels['tangent_slope']} = {readout(tangent_slope, 7)}")
         row["readout"] = READOUT_SEPARATOR.join(row["readout"])
         rows.append(row)
     return rows
-
-
-def _number(value: float, digits: int) -> str:
-    """A number for a readout: up to ``digits`` significant digits, no trailing zeros, −0 shown as 0."""
-    value = float(value)
-    if not math.isfinite(value):
-        return str(value)
-    text = f"{value:.{digits}g}"
-    return "0" if text in ("-0", "0") else text.replace("-", "−")
 
 
 # --- The error against h ----------------------------------------------------------------------------

@@ -16,13 +16,12 @@ from collections.abc import Mapping, Sequence
 
 from calc_core.multivariate import Grid
 from viz import palette
-from viz.function_plot import PlotStyle, merge_labels, plot_style
-from viz.gradient_charts import (
+from viz.contour_map import (
     GRID_DATA,
     VegaLite,
-    _literal,
     axis,
     grid_records,
+    literal,
     map_layers,
     map_size,
     number_expression,
@@ -35,6 +34,7 @@ from viz.gradient_charts import (
     top_level,
     value_limits,
 )
+from viz.function_plot import PlotStyle, merge_labels, plot_style
 
 SLICE_X, SLICE_Y = "slice_x1", "slice_x2"
 SLICE_ALONG_X_COLOR = palette.VERMILLION  # x₂ = c fixed, x₁ moves: slope ∂f/∂x₁
@@ -181,13 +181,13 @@ def partials_chart(
         ),
     ]
     readout_expression = (
-        f"{_literal(labels['point'])} + ' (' + format(datum.x, '.3~g') + ', ' + format(datum.y, '.3~g')"
-        f" + '):  ' + {_literal(labels['value'])} + ' = ' + {number_expression('f')}"
+        f"{literal(labels['point'])} + ' (' + format(datum.x, '.3~g') + ', ' + format(datum.y, '.3~g')"
+        f" + '):  ' + {literal(labels['value'])} + ' = ' + {number_expression('f')}"
     )
     if answer:
         readout_expression += (
-            f" + ',   ' + {_literal(labels['partial_x'])} + ' = ' + {number_expression('fx')}"
-            f" + ',   ' + {_literal(labels['partial_y'])} + ' = ' + {number_expression('fy')}"
+            f" + ',   ' + {literal(labels['partial_x'])} + ' = ' + {number_expression('fx')}"
+            f" + ',   ' + {literal(labels['partial_y'])} + ' = ' + {number_expression('fy')}"
         )
     font_size = style.legend_size + 1
     readout = {

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from viz import palette
+from viz.format import readout
 from viz.function_plot import merge_labels, plot_style
 from viz.palette import DASHED
 from viz.vega_lite import SCHEMA_URL
@@ -347,16 +348,13 @@ def _readout(x: float, y: float | None, k: float | None, labels: Mapping[str, st
 
 
 def number(value: float, digits: int = 4) -> str:
-    """A number for the readout: ``digits`` significant digits, no trailing zeros, a real minus sign.
+    """A number for the readout (``viz.format.number``): ``digits`` significant digits, no trailing zeros, a
+    real minus sign; round-off around zero (below 1e-12) as 0.
 
     >>> number(2.0), number(-0.95880001), number(-1e-17), number(12342.4)
     ('2', '−0.9588', '0', '1.234e+04')
     """
-    value = float(value)
-    if abs(value) < 1e-12:
-        return "0"
-    text = f"{value:.{digits}g}"
-    return text.replace("-", "−") if text.startswith("-") else text
+    return readout(value, digits, zero_below=1e-12)
 
 
 def line_text(k: float, b: float, digits: int = 4) -> str:

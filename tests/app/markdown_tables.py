@@ -1,4 +1,4 @@
-"""Read the Markdown tables a page shows (ui.markdown_tables writes them) back as columns of cell text."""
+"""Read the Markdown tables a page shows (ui.format writes them) back as columns of cell text."""
 
 from __future__ import annotations
 

@@ -2,54 +2,20 @@
 
 from __future__ import annotations
 
-import re
-import string
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from calc_core.errors import ExpressionError
-from calc_core.parser import parse_expression
-from tests.conftest import PROJECT_ROOT
+from tests.app.helpers import (
+    CJK,
+    MARKER_NAME,
+    assert_no_exception,
+    error_code_of,
+    headings,
+    literal_fragment,
+    run_app,
+)
 from ui import navigation
-from ui.i18n import LANGUAGES, load_catalogue, translate
+from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES, PageSpec
-
-ENTRY_SCRIPT = PROJECT_ROOT / "streamlit_app.py"
-RUN_TIMEOUT = 30  # the first run in a process imports SymPy
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def run_app(page=None, timeout: float = RUN_TIMEOUT, context: dict | None = None, **query_params) -> AppTest:
-    at = AppTest.from_file(ENTRY_SCRIPT, default_timeout=timeout)
-    at.query_params.update(query_params)
-    at.context.update(context or {})
-    at.run()
-    if page is not None and not page.is_default:
-        at.switch_page(page.script).run()
-    return at
-
-
-def headings(at: AppTest) -> list[str]:
-    return [element.value for element in [*at.title, *at.header, *at.subheader]]
-
-
-def literal_fragment(language: str, key: str) -> str:
-    """The longest run of fixed text in a template: what must appear whatever the placeholders become."""
-    template = load_catalogue(language)[key]
-    pieces = [literal for literal, _, _, _ in string.Formatter().parse(template)]
-    return max(pieces, key=len).strip()
-
-
-def error_code_of(text: str) -> ExpressionError:
-    with pytest.raises(ExpressionError) as raised:
-        parse_expression(text)
-    return raised.value
-
-
-def assert_no_exception(at: AppTest) -> None:
-    assert not at.exception, [element.value for element in at.exception]
-
 
 # --- every page, both languages ------------------------------------------------------------------------
 
@@ -213,7 +179,6 @@ def test_an_empty_function_asks_for_one():
     assert literal_fragment("en", "error.empty") in at.info[0].value
 
 
-MARKER_NAME = "hacked"
 HOSTILE_INPUTS = {
     # text: error codes that are a reasonable answer
     "__import__('os').system('touch {marker}')": {"unknown_name"},
@@ -228,7 +193,7 @@ HOSTILE_INPUTS = {
     "(x:=1)": {"unexpected_character"},
     "'abc'": {"unexpected_character"},
     "x.__class__": {"bad_number", "unexpected_character", "unexpected_token"},
-    "sin x": {"function_needs_parentheses"},
+    "sin 2x": {"function_needs_parentheses"},
     "sinx": {"unknown_name"},
     "((x": {"missing_closing_parenthesis"},
     "3x + $": {"unexpected_character"},

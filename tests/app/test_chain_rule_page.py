@@ -10,7 +10,7 @@ import pytest
 
 from calc_core.errors import ExpressionError
 from calc_core.parser import parse_expression
-from tests.app.test_app import CJK, assert_no_exception, headings, literal_fragment, run_app
+from tests.app.helpers import CJK, HOSTILE_FUNCTIONS, assert_no_exception, headings, literal_fragment, run_app
 from ui import navigation
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
@@ -316,14 +316,7 @@ def test_what_is_no_composition_is_said_so():
 # --- hostile text in every input --------------------------------------------------------------------------
 
 MARKER = "chain_rule_hacked"
-HOSTILE = [
-    "__import__('os').system('touch {marker}')",
-    "9^9^9",
-    "x" * 10_000,
-    "x\x00+1",
-    "x\u202e+1",
-    "x.__class__",
-]
+HOSTILE = HOSTILE_FUNCTIONS
 # Each text box, and the variables the page parses it with (with the URL's other values at their defaults).
 BOXES = {
     "f": ("u", "x"),
@@ -386,12 +379,12 @@ def test_projector_mode_draws_larger():
 
 def test_a_symbolic_check_that_fails_still_shows_the_graph(monkeypatch):
     """SymPy may time out on a hostile but valid expression: the graph and the backward pass stay."""
-    from ui import chain_view
+    from ui.views.chain import graph as chain_graph
 
     def too_slow(*args, **kwargs):
         raise ExpressionError("timeout", seconds=3)
 
-    monkeypatch.setattr(chain_view, "graph_partials_of", too_slow)
+    monkeypatch.setattr(chain_graph, "graph_partials_of", too_slow)
     at = open_page(part="graph")
     assert_no_exception(at)
     assert dot_of(at).startswith("digraph")

@@ -10,8 +10,8 @@ from collections import defaultdict
 
 import pytest
 
+from tests.app.helpers import assert_no_exception, run_app
 from tests.app.landing import make_landing_page
-from tests.app.test_app import assert_no_exception, run_app
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
 

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc_core.practice import practice_set
-from tests.conftest import PROJECT_ROOT
-from ui import exercises_view
+from tests.app.helpers import CJK, PAGE_TIMEOUT, page_spec, run_app
+from tests.app.helpers import assert_no_exception as assert_fine
 from ui.i18n import LANGUAGES, translate
+from ui.views.exercises import d2l, practice
 
-ENTRY_SCRIPT = PROJECT_ROOT / "streamlit_app.py"
-PAGE_SCRIPT = "app_pages/exercises.py"
-RUN_TIMEOUT = 60
-CJK = re.compile(r"[\u4e00-\u9fff]")
+PAGE = page_spec("exercises")
 
 
-def open_page(timeout: float = RUN_TIMEOUT, **query_params) -> AppTest:
-    at = AppTest.from_file(ENTRY_SCRIPT, default_timeout=timeout)
-    at.query_params.update(query_params)
-    at.run()
-    at.switch_page(PAGE_SCRIPT).run()
+def open_page(timeout: float = PAGE_TIMEOUT, **query_params) -> AppTest:
+    at = run_app(PAGE, timeout=timeout, **query_params)
     assert_fine(at)
     return at
-
-
-def assert_fine(at: AppTest) -> None:
-    assert not at.exception, [element.value for element in at.exception]
 
 
 def markdown_text(at: AppTest) -> str:
@@ -107,7 +96,7 @@ def test_exercise_1_draws_f_with_a_gap_at_the_pole():
     """The chart's data for f: two pieces, none of them crossing x = 0 (a gap, not a vertical line)."""
     at = open_page(lang="en")
     assert at.get("vega_lite_chart")
-    chart = exercises_view.tangent_chart((("f", exercises_view.EX1_F),), "point", False).to_dict()
+    chart = d2l.tangent_chart((("f", d2l.EX1_F),), "point", False).to_dict()
     import pandas as pd
 
     layer = chart["layer"][0]
@@ -224,7 +213,7 @@ def test_hostile_answers_are_not_understood(language, text, box, tmp_path):
 def practice_latex(at: AppTest) -> list[str]:
     """The practice problems' formulas (every "f(x) = …" but exercise 1's)."""
     formulas = [element.value.strip("$\n") for element in at.latex]
-    return [f for f in formulas if f.startswith("f(x) =") and f != exercises_view.EX1_FUNCTION_LATEX]
+    return [f for f in formulas if f.startswith("f(x) =") and f != d2l.EX1_FUNCTION_LATEX]
 
 
 def test_a_seed_in_the_url_gives_the_same_problems_in_two_fresh_sessions():
@@ -251,7 +240,7 @@ def test_a_new_set_draws_a_new_seed_into_the_url():
 
 def test_an_unknown_rule_in_the_url_is_reported():
     at = open_page(lang="en", rule="integrals")
-    assert at.selectbox(key="rule").value == exercises_view.DEFAULT_RULE
+    assert at.selectbox(key="rule").value == practice.DEFAULT_RULE
     assert any("integrals" in warning.value for warning in at.warning)
 
 

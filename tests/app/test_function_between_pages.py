@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.test_app import assert_no_exception, run_app
+from tests.app.helpers import assert_no_exception, run_app
 from ui.navigation import PAGES
 
 SCRIPTS = {spec.key: spec.script for spec in PAGES}

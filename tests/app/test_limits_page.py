@@ -8,23 +8,22 @@ import math
 import pytest
 
 from calc_core.limits import d2l_limit_table, format_d2l_row
-from tests.app.landing import make_landing_page
-from tests.app.markdown_tables import markdown_tables
-from tests.app.test_app import (
+from tests.app.helpers import (
     CJK,
-    MARKER_NAME,
     assert_no_exception,
-    error_code_of,
+    chart_params,
+    charts,
+    formulas,
     headings,
+    landing,
     literal_fragment,
-    run_app,
+    run_page,
+    warnings,
 )
+from tests.app.markdown_tables import markdown_tables
 from ui.i18n import LANGUAGES, translate
-from ui.limits_view import SIDE_BY_SIDE_KEY
-from ui.navigation import PAGES
+from ui.views.limits.derivative import SIDE_BY_SIDE_KEY
 
-LIMITS = next(spec for spec in PAGES if spec.key == "limits")
-TIMEOUT = 60  # the first run in a process starts the workers and builds three charts
 D2L_LINES = [
     "h=0.10000, numerical limit=2.30000",
     "h=0.01000, numerical limit=2.03000",
@@ -34,31 +33,7 @@ D2L_LINES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def limits_is_the_landing_page(monkeypatch):
-    """Open the app at the limits page, as a shared link /limits?f=… does in a browser.
-
-    Through AppTest's switch_page the run before is the home page, and Streamlit drops a query parameter
-    bound to a widget of another page on a page change (home binds ``f`` too): the URL would not reach
-    the limits page. Making it the default page makes the first run its own, exactly like a direct link.
-    """
-    make_landing_page(monkeypatch, LIMITS)
-
-
-def run_limits(**query_params):
-    at = run_app(None, timeout=TIMEOUT, **query_params)
-    assert_no_exception(at)
-    assert at.title[0].value in {translate(language, "limits.title") for language in LANGUAGES}
-    return at
-
-
-def charts(at) -> list[dict]:
-    """The Vega-Lite specs the page sent, in page order."""
-    return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
-
-
-def chart_params(at) -> dict[str, dict]:
-    return {param["name"]: param for spec in charts(at) for param in spec.get("params", [])}
+landing_page = landing("limits")  # every test opens the app at this page, as a shared link does
 
 
 def table_texts(at) -> str:
@@ -67,17 +42,12 @@ def table_texts(at) -> str:
     return "\n".join([*markdown, *(frame.value.to_string() for frame in at.dataframe)])
 
 
-def formulas(at) -> list[str]:
-    """The LaTeX of every st.latex element, without the $$ fences Streamlit adds."""
-    return [element.value.strip().strip("$").strip() for element in at.latex]
-
-
-def warnings(at) -> list[str]:
-    return [element.value for element in at.warning]
-
-
 def page_text(at) -> str:
     return "\n".join(element.value for element in [*at.markdown, *at.caption, *at.info, *at.warning])
+
+
+def run_limits(**query_params):
+    return run_page("limits", **query_params)
 
 
 # --- the page in both languages ------------------------------------------------------------------------
@@ -203,32 +173,6 @@ def test_a_bad_h_in_the_url_is_replaced_and_said(bad):
     at = run_limits(lang="en", h=bad)
     assert at.select_slider(key="h").value == "1e-5"
     assert any(literal_fragment("en", "limits.h_ignored") in text for text in warnings(at))
-
-
-HOSTILE = [
-    "__import__('os').system('touch {marker}')",
-    "9^9^9",
-    "x" * 10_000,
-    "x\x00+1",
-    "x\u202e+1",
-    "x.__class__",
-]
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("template", HOSTILE, ids=lambda text: repr(text[:24]))
-def test_hostile_function_in_the_url_gets_its_message(template, language, tmp_path):
-    marker = tmp_path / MARKER_NAME
-    text = template.format(marker=marker) if "{marker}" in template else template
-    err = error_code_of(text)
-
-    at = run_limits(lang=language, f=text)
-
-    assert not marker.exists()
-    assert len(at.error) == 1
-    assert literal_fragment(language, f"error.{err.code}") in at.error[0].value
-    assert not at.get("vega_lite_chart")[:-1]  # only the polygon chart, which needs no f
-    assert translate(language, "limits.exhaustion_title") in headings(at)
 
 
 def test_a_huge_slope_still_gives_valid_json_for_the_browser():

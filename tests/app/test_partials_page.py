@@ -3,50 +3,29 @@ that move in the browser, the limit checked numerically, and hostile or broken l
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from calc_core.errors import ExpressionError
-from calc_core.multivariate import detect_variables
-from tests.app.landing import make_landing_page
+from tests.app.helpers import (
+    CJK,
+    assert_no_exception,
+    charts,
+    formulas,
+    headings,
+    landing,
+    literal_fragment,
+    page_text,
+    warnings,
+)
+from tests.app.helpers import run_page as open_page
 from tests.app.markdown_tables import markdown_tables
-from tests.app.test_app import CJK, MARKER_NAME, assert_no_exception, headings, literal_fragment, run_app
 from ui.i18n import LANGUAGES, translate
-from ui.navigation import PAGES
 from viz.slice_charts import SLICE_X, SLICE_Y
 
-PAGE = next(spec for spec in PAGES if spec.key == "partials")
-TIMEOUT = 60
-
-
-@pytest.fixture(autouse=True)
-def partials_is_the_landing_page(monkeypatch):
-    """Open the app at this page, as a shared link /partials?f=… does (see test_limits_page for why)."""
-    make_landing_page(monkeypatch, PAGE)
+landing_page = landing("partials")  # every test opens the app at this page, as a shared link does
 
 
 def run_page(**query_params):
-    at = run_app(None, timeout=TIMEOUT, **query_params)
-    assert_no_exception(at)
-    assert at.title[0].value in {translate(language, "partials.title") for language in LANGUAGES}
-    return at
-
-
-def formulas(at) -> list[str]:
-    return [element.value.strip().strip("$").strip() for element in at.latex]
-
-
-def charts(at) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
-
-
-def page_text(at) -> str:
-    return "\n".join(element.value for element in [*at.markdown, *at.caption, *at.info, *at.warning])
-
-
-def warnings(at) -> list[str]:
-    return [element.value for element in at.warning]
+    return open_page("partials", **query_params)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -137,34 +116,6 @@ def test_a_bad_point_in_the_url_is_replaced_and_said(bad, language):
     key = "partials.point_too_large" if bad == "5e6, 1" else "partials.point_invalid"
     assert literal_fragment(language, key) in warnings(at)[0]
     assert charts(at)[0]["params"][0]["value"] == 1.0
-
-
-HOSTILE = [
-    "__import__('os').system('touch {marker}')",
-    "9^9^9",
-    "x" * 10_000,
-    "x\x00+1",
-    "x\u202e+1",
-    "x.__class__",
-]
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("template", HOSTILE, ids=lambda text: repr(text[:24]))
-def test_hostile_function_in_the_url_gets_its_message(template, language, tmp_path):
-    marker = tmp_path / MARKER_NAME
-    text = template.format(marker=marker) if "{marker}" in template else template
-    with pytest.raises(ExpressionError) as raised:
-        detect_variables(text)
-
-    at = run_page(lang=language, f=text)
-
-    assert not marker.exists()
-    assert len(at.error) == 1
-    assert literal_fragment(language, f"error.{raised.value.code}") in at.error[0].value
-    assert not any(char in at.error[0].value for char in "\x00\u202e")
-    assert not at.get("vega_lite_chart") and not at.get("image")
-    assert translate(language, "partials.next_title") in headings(at)
 
 
 def test_an_example_button_fills_in_the_function_and_the_point():

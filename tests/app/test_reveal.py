@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.app.helpers import assert_no_exception, literal_fragment, run_app
 from tests.app.landing import make_landing_page
 from tests.app.markdown_tables import parse_markdown_table
-from tests.app.test_app import assert_no_exception, literal_fragment, run_app
 from ui import reveal
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES

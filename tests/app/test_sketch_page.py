@@ -13,8 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.landing import make_landing_page
-from tests.app.test_app import (
+from tests.app.helpers import (
     CJK,
     MARKER_NAME,
     assert_no_exception,
@@ -23,6 +22,7 @@ from tests.app.test_app import (
     literal_fragment,
     run_app,
 )
+from tests.app.landing import make_landing_page
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
 from ui.sketch_view import EXERCISES

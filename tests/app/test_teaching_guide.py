@@ -19,13 +19,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import CJK, ENTRY_SCRIPT, literal_fragment
 from tests.app.landing import make_landing_page
-from tests.app.test_app import CJK, ENTRY_SCRIPT, literal_fragment
-from ui.chain_view import STEP_STATE
 from ui.i18n import LANGUAGE_STATE_KEY, LANGUAGES, load_catalogue, translate
 from ui.navigation import PAGES, PageSpec
 from ui.settings import PROJECTOR_STATE_KEY
 from ui.teaching import DOCS_DIR, GUIDE_FILES, guide_markdown
+from ui.views.chain.graph import STEP_STATE
 from viz.exhaustion_charts import N_PARAM
 from viz.gradient_charts import ANGLE_PARAM
 

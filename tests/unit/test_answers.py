@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import sympy
 from hypothesis import given, settings
@@ -391,3 +392,134 @@ def test_adding_one_is_wrong(text):
     result = check_answer(f"{text} + 1", text, X)
     assert result["verdict"] == "wrong", (text, result)
     assert result["answer_value"] == pytest.approx(result["expected_value"] + 1)
+
+
+# --- numbers and proofs disagree: a proven zero difference wins --------------------------------------------
+
+
+def _expanded(text: str, descending: bool = True) -> str:
+    """The expanded polynomial as a student writes it, highest power first (or lowest)."""
+    poly = sympy.Poly(sympy.expand(evaluated(parse_expression(text))), x)
+    terms = list(zip(poly.monoms(), poly.coeffs(), strict=True))
+    terms = terms if descending else terms[::-1]
+    return " + ".join(f"{coefficient}x^{power}" for (power,), coefficient in terms).replace("+ -", "- ")
+
+
+@pytest.mark.parametrize(
+    "factored",
+    [
+        "512(2x+5)^7(5x-1)^5(70x+67)",  # the issue's case: a 7-fold root at -5/2
+        "(x - 1)^9 (x + 2)^4",
+        "3(3x - 2)^8 (x + 4)^5",
+        "(2x + 3)^10 (x - 7)^3",
+        "-(4x - 1)^6 (x + 1)^6 (2x + 9)",
+    ],
+)
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_high_degree_polynomial_and_its_factored_form_are_right_both_ways(factored, descending, seed):
+    expanded = _expanded(factored, descending)
+    for answer, expected in ((expanded, factored), (factored, expanded)):
+        result = verdict(answer, expected, seed=seed)
+        assert is_right(result), (answer, expected, result)
+        assert result["proved"] is True
+
+
+def test_the_issue_case_disagrees_numerically_before_the_proof():
+    """What makes the proof necessary: float64 cancellation near the 7-fold root, beyond the tolerance."""
+    factored = "512(2x+5)^7(5x-1)^5(70x+67)"
+    numeric = compare_numerically(parse_expression(_expanded(factored)), parse_expression(factored), X)
+    assert numeric["outcome"] == "differs" and numeric["reason"] == "differs"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("512(2x+5)^7(5x-1)^5(70x+68)", "512(2x+5)^7(5x-1)^5(70x+67)"),  # a slip in one factor
+        ("(x - 1)^9 (x + 2)^4 + 1", "(x - 1)^9 (x + 2)^4"),
+    ],
+)
+def test_a_wrong_high_degree_answer_stays_wrong(answer, expected):
+    expected_text = _expanded(expected)
+    result = verdict(answer, expected_text)
+    assert result["verdict"] == "wrong"
+    assert result["answer_value"] != pytest.approx(result["expected_value"], rel=1e-6)
+
+
+def test_an_expansion_too_large_to_try_is_not_tried():
+    from calc_core.answers import MAX_EXPANDED_TERMS, expansion_size
+
+    big = parse_expression("(x + 1)^16 (x + 2)^16 (x + 3)^16", ("x",))
+    assert expansion_size(evaluated(big)) <= MAX_EXPANDED_TERMS  # one variable: few terms
+    many = parse_expression("(a + b + c + d + x)^16 (a - b + c - d + x)^16", ("a", "b", "c", "d", "x"))
+    assert expansion_size(evaluated(many)) > MAX_EXPANDED_TERMS
+
+
+# --- removable holes: judged on intervals, not points ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected", "variables"),
+    [
+        ("abs(x^2-4)/(abs(x-2)*abs(x+2))", "1", X),  # the issue's case: a random point lands on x = 2
+        ("|x^2 - 1|/(|x - 1| |x + 1|)", "1", X),
+        ("(x^3 - 8)/(x - 2)", "x^2 + 2x + 4", X),
+        ("(x^2 - 9)/(x - 3) + (x^2 - 0.25)/(x - 0.5)", "2x + 3.5", X),
+        ("x/x", "1", X),
+        ("x^2/x", "x", X),
+        ("(x^2 - 4)/(x + 2) * (x - 1)/(x - 1)", "x - 2", X),
+        ("x/sqrt(x)", "sqrt(x)", X),  # a hole at the end of the domain
+        ("(x^2 - y^2)/(x - y)", "x + y", ("x", "y")),  # a line of holes
+    ],
+)
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_an_answer_with_removable_holes_is_right(answer, expected, variables, seed):
+    result = verdict(answer, expected, variables, seed=seed)
+    assert is_right(result), result
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("ln(x)", "ln(abs(x))"),  # undefined for every x < 0
+        ("sqrt(x)^2", "x"),
+        ("1/sqrt(x - 2) * sqrt(x - 2)", "1"),
+        ("abs(x)/x", "1"),  # defined everywhere but 0, and -1 for x < 0
+    ],
+)
+def test_an_answer_undefined_or_different_on_an_interval_is_wrong(answer, expected):
+    result = verdict(answer, expected)
+    assert result["verdict"] == "wrong", result
+
+
+def test_isolated_holes_are_told_from_intervals():
+    from calc_core.answers import isolated_holes
+
+    points = np.array([[2.0], [-2.0]])
+    holes = isolated_holes(parse_expression("abs(x^2-4)/(abs(x-2)*abs(x+2))"), sympy.Integer(1), X, points)
+    assert holes.tolist() == [True, True]
+    partly = isolated_holes(
+        parse_expression("1/(x - 2) * (x - 2) + sqrt(x - 2)"), sympy.Integer(1), X, points
+    )
+    assert partly.tolist() == [False, False]  # undefined left of 2 and around -2: intervals
+    log = isolated_holes(parse_expression("ln(x)"), parse_expression("ln|x|"), X, np.array([[-1.0], [-3.0]]))
+    assert log.tolist() == [False, False]
+
+
+def test_a_wrong_answer_too_large_to_expand_never_reaches_expand(monkeypatch):
+    """Bounded: (a + b + c + d + x)^16 squared would expand to millions of terms; the estimate stops it."""
+    expanded = []
+    original = sympy.expand
+    monkeypatch.setattr(
+        sympy, "expand", lambda expr, *args, **kwargs: expanded.append(expr) or original(expr)
+    )
+    names = ("a", "b", "c", "d", "x")
+    result = verdict("(a + b + c + d + x)^16 (a - b + c - d + x)^16", "(a + b + c + d + x)^32", names)
+    assert result["verdict"] == "wrong"
+    assert expanded == []
+
+
+@pytest.mark.parametrize("answer", ["y＝４ｘ－４", "４ｘ－ｙ＝４", "ｙ－０＝４（ｘ－１）"])
+def test_a_line_typed_with_a_chinese_input_method(answer):
+    assert verdict(answer, "4x - 4", solve_for="y")["verdict"] == "right"
+    assert verdict("ｙ＝４ｘ－４", "4x - 4")["verdict"] == "right"

@@ -232,7 +232,7 @@ def test_secant_chart_is_the_altair_spec(inputs):
 @pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("both_sides", [False, True])
 def test_secant_chart_as_the_limits_page_draws_it(projector, language, both_sides):
-    """The page's own inputs (ui/limits_view.py): f on [x0 − 2, x0 + 2], the worker's h steps."""
+    """The page's own inputs (ui/views/limits/derivative.py): f on [x0 − 2, x0 + 2], the worker's h steps."""
     labels = zh_labels("limits", "secantchart_") if language == "zh" else None
     labels = labels and {key: text for key, text in labels.items() if key in limits_charts.SECANT_LABELS}
     f = FUNCTIONS["corner"] if both_sides else FUNCTIONS["cubic"]
@@ -413,7 +413,7 @@ def test_polygon_chart_is_the_altair_spec(n_min, span, data, projector, triangle
 @pytest.mark.parametrize("projector", [False, True])
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_polygon_chart_as_the_limits_page_draws_it(projector, language):
-    """n = 3 … 1000 with the error chart below it, as ui/limits_view.py draws it."""
+    """n = 3 … 1000 with the error chart below it, as ui/views/limits/exhaustion.py draws it."""
     zh = language == "zh"
     options = {
         "labels": zh_labels("limits", "polygonchart_") if zh else None,

@@ -15,19 +15,16 @@ import numpy as np
 import pytest
 
 from calc_core.multivariate import Grid, evaluate_grid, gradient_descent, gradient_field_task
+from tests.vega_expressions import run_transforms, walk
+from viz.contour_map import LEVEL_DATA, QUIVER_DATA, contour_lines, grid_records, quiver_rows
 from viz.gradient_charts import (
     ANGLE_PARAM,
-    LEVEL_DATA,
     PATH_DATA,
     POINT_X,
     POINT_Y,
-    QUIVER_DATA,
     STEP_PARAM,
-    contour_lines,
     descent_chart,
     gradient_chart,
-    grid_records,
-    quiver_rows,
 )
 from viz.mpl_fonts import cjk_font_family
 from viz.slice_charts import SLICE_X, SLICE_Y, partials_chart
@@ -193,3 +190,39 @@ def test_the_surface_clips_a_pole_and_survives_gaps():
     low, high = figure.axes[0].get_zlim()
     assert high < 100 and np.isfinite([low, high]).all()
     assert surface_png(figure, dpi=40)[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("cells", [5, 9, 13])
+def test_the_quiver_sub_grid_spans_the_window_evenly_with_one_arrow_per_cell(cells):
+    """Arrows stand on a cells × cells lattice from edge to edge of the window, evenly spaced, each at most
+    0.85 of a cell long (a constant gradient: every arrow the same, all of full length)."""
+    grid = evaluate_grid(
+        lambda x, y: x + 2 * y, lambda x, y: 1 + 0 * x, lambda x, y: 2 + 0 * y, (-3, 3, -3, 3), 25
+    )
+    rows = quiver_rows(grid, cells)
+    assert len(rows) == cells * cells
+    for axis in ("x", "y"):
+        tails = sorted({row[axis] for row in rows})
+        assert len(tails) == cells
+        assert (tails[0], tails[-1]) == (pytest.approx(-3), pytest.approx(3))
+        assert np.diff(tails) == pytest.approx(np.full(cells - 1, 6 / (cells - 1)))
+    cell = 6 / cells
+    lengths = [math.hypot(row["x2"] - row["x"], row["y2"] - row["y"]) for row in rows]
+    assert lengths == pytest.approx([0.85 * cell] * len(rows))
+
+
+@pytest.mark.parametrize(("a", "c"), [(1.0, 0.5), (-2.0, 1.5)])
+def test_each_slice_draws_the_tangent_of_its_own_partial_derivative(a, c):
+    """The slices' tangent lines, computed by the chart's own Vega expressions (read from the spec) at the
+    sliders' point: along x₁ its slope is ∂f/∂x₁, along x₂ it is ∂f/∂x₂ (here 2x₁ and 8x₂ differ)."""
+    spec = partials_chart(bowl(), (a, c)).to_dict()
+    rows = spec["datasets"][next(name for name in spec["datasets"] if "fx" in spec["datasets"][name][0])]
+    tangents = [node for node in walk(spec) if any(s.get("as") == "v_to" for s in node.get("transform", []))]
+    assert len(tangents) == 2
+    slopes = {}
+    for layer in tangents:
+        [row] = run_transforms(rows, layer["transform"], {SLICE_X: a, SLICE_Y: c})
+        along = "x" if row["t_from"] == pytest.approx(row["x"] - (row["t_to"] - row["x"])) else "y"
+        assert row["t_from"] == pytest.approx(row[along] - (row["t_to"] - row[along]))
+        slopes[along] = (row["v_to"] - row["v_from"]) / (row["t_to"] - row["t_from"])
+    assert slopes == {"x": pytest.approx(2 * a), "y": pytest.approx(8 * c)}

@@ -12,21 +12,11 @@ from calc_core.exhaustion import circumscribed_area, exhaustion_error_table, ins
 from calc_core.limits import d2l_function, error_table, secant_steps, secant_table
 from calc_core.numeric import compile_numeric
 from calc_core.parser import parse_expression
+from tests.vega_expressions import run_transforms, sequence_rows, walk
 from viz.exhaustion_charts import N_PARAM, exhaustion_error_chart, polygon_chart
 from viz.limits_charts import SECANT_PARAM, error_chart, secant_chart, spec_size
 
 XS = np.linspace(0, 3, 121)
-
-
-def walk(node):
-    """Every dict inside a spec."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
 
 
 def datasets_with(spec: dict, key: str) -> list[list[dict]]:
@@ -235,14 +225,31 @@ def test_polygon_chart_checks_its_input(n_values, n_initial):
         polygon_chart(n_values, n_initial)
 
 
-def test_triangle_path_visits_every_vertex():
-    # The Vega expressions of the triangle layer, evaluated here for small n: the path O, V0, V1, O, V2, …
-    for n in range(3, 30):
-        vertices = set()
-        for j in range(3 * math.ceil(n / 2) + 1):
-            if j % 3:
-                vertices.add((2 * (j // 3) + j % 3 - 1) % n)
-        assert vertices == set(range(n)), n
+def triangle_layer(spec: dict) -> dict:
+    """The view of the polygon chart that draws the triangles (the one that computes a ``vertex``)."""
+    [found] = [
+        node
+        for node in walk(spec)
+        if any(step.get("as") == "vertex" for step in node.get("transform", []) if isinstance(step, dict))
+    ]
+    return found
+
+
+@pytest.mark.parametrize("limit", [120, 9])
+def test_triangle_path_visits_every_vertex(limit):
+    """The chart's own Vega expressions, read from its spec and evaluated for n = 3 … 40 and at the limit:
+    the path O, V0, V1, O, V2, … reaches every vertex of the n-gon, at the vertex's place on the circle."""
+    layer = triangle_layer(polygon_chart(range(3, 201), triangle_limit=limit).to_dict())
+    rows = sequence_rows(layer["data"])
+    for n in sorted({*range(3, min(limit, 40) + 1), limit - 1, limit}):
+        path = run_transforms(rows, layer["transform"], {N_PARAM: n})
+        corners = [row for row in path if row["corner"] != 0]
+        assert {int(row["vertex"]) for row in corners} == set(range(n)), n
+        for row in corners:
+            angle = 2 * math.pi * row["vertex"] / n
+            assert (row["x"], row["y"]) == pytest.approx((math.cos(angle), math.sin(angle)))
+        assert all((row["x"], row["y"]) == (0, 0) for row in path if row["corner"] == 0)
+    assert not run_transforms(rows, layer["transform"], {N_PARAM: limit + 1})  # beyond it: spokes only
 
 
 def test_exhaustion_error_chart():
@@ -269,3 +276,30 @@ def test_both_sides_adds_the_left_secant_for_one_sided_limits():
         "left secant slope (f(x0 − h) − f(x0)) / (−h) = −1",
     ]
     assert "left secant" in json.dumps(spec, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("n", [3, 6, 96])
+def test_the_polygon_readout_says_what_the_areas_are(n):
+    """The readout's lines, computed by the chart's own Vega expressions (read from its spec) for the n of
+    the slider: both areas as calc_core computes them, π, and the gap π − inscribed area (positive)."""
+    labels = {
+        "n": "n",
+        "inscribed": "inscribed",
+        "circumscribed": "circumscribed",
+        "circle": "pi",
+        "gap": "gap",
+    }
+    spec = polygon_chart(range(3, 101), labels=labels).to_dict()
+    views = [node for node in walk(spec) if any(s.get("as") == "text" for s in node.get("transform", []))]
+    [rows] = [rows for rows in spec["datasets"].values() if rows and {"n", "a", "A"} <= set(rows[0])]
+    lines = []
+    for view in views:
+        [row] = run_transforms(rows, view["transform"], {N_PARAM: n})
+        lines.append(row["text"])
+    shown = dict(line.split(" = ") for line in lines)
+    assert shown["n"] == str(n)
+    assert float(shown["inscribed"]) == pytest.approx(inscribed_area(n), abs=5e-7)
+    assert float(shown["circumscribed"]) == pytest.approx(circumscribed_area(n), abs=5e-7)
+    assert float(shown["pi"]) == pytest.approx(math.pi, abs=5e-7)
+    assert float(shown["gap"]) == pytest.approx(math.pi - inscribed_area(n), abs=5e-7)
+    assert float(shown["inscribed"]) < float(shown["pi"]) < float(shown["circumscribed"])

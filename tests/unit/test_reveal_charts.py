@@ -10,7 +10,8 @@ import jsonschema
 
 from tests.unit.test_gradient_charts import bowl, vega_lite_schema
 from tests.unit.test_tangent_chart import d2l_chart, rows, walk
-from viz.gradient_charts import ANGLE_PARAM, GRID_DATA, QUIVER_DATA, gradient_chart
+from viz.contour_map import QUIVER_DATA
+from viz.gradient_charts import ANGLE_PARAM, GRID_DATA, gradient_chart
 from viz.slice_charts import partials_chart
 
 

@@ -93,7 +93,7 @@ def test_tasks_answer_with_plain_data(pool):
 def test_an_error_from_the_parser_crosses_the_process_boundary(pool):
     with pytest.raises(ExpressionError) as caught:
         pool.run_task("describe", "2 + sinx", ("x",))
-    assert caught.value == ExpressionError("unknown_name", 4, name="sinx", suggestion="sin(x)")
+    assert caught.value == ExpressionError("unknown_name", 4, name="sinx", suggestion="2 + sin(x)")
 
 
 def test_huge_numbers_are_shown_rounded_instead_of_failing(pool):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from calc_core.tasks import tangent_data
+from tests.vega_expressions import walk
 from viz.tangent_chart import TANGENT_LABELS, TANGENT_PARAM, line_text, number, slider_grid, tangent_spec
 
 LOW, HIGH, COUNT = slider_grid(1.0)
@@ -25,16 +26,6 @@ def serialised(spec: dict) -> dict:
     json.dumps(spec, allow_nan=False)
     alt.VConcatChart.from_dict(spec, validate=True)
     return spec
-
-
-def walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
 
 
 def rows(spec: dict) -> list[dict]:

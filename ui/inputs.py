@@ -1,0 +1,104 @@
+"""Number boxes bound to the URL (``bind="query-params"``): a value from a link goes through the same limits
+as one typed in, and a link value that cannot be used is replaced by the box's value and said, with the text
+that came in (cut to 40 characters, shown as code).
+
+One function serves the point boxes of the limits, rules and chain-rule pages and the gradient page's
+learning rate, step count, matrix sizes and seed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import streamlit as st
+
+from ui.errors import code_span
+from ui.i18n import t
+from ui.url_state import MAX_URL_NUMBER_CHARS, url_number
+
+
+def url_value(name: str) -> tuple[str | None, float | None]:
+    """The raw URL value of ``name`` and its finite number (None when absent or not a finite number).
+
+    >>> url_value("no_such_name_in_a_bare_run")
+    (None, None)
+    """
+    raw = st.query_params.get(name)
+    if raw is None:
+        return None, None
+    return raw, url_number(raw, math.inf)
+
+
+def url_usable(raw: str, low: float, high: float, integer: bool = False) -> bool:
+    """Whether URL text is a number a box with these limits takes as it is.
+
+    >>> url_usable("0.5", -1, 1), url_usable("2", -1, 1), url_usable("1.5", 0, 9, integer=True)
+    (True, False, False)
+    """
+    value = url_number(raw, math.inf)
+    return value is not None and low <= value <= high and (not integer or value.is_integer())
+
+
+def url_number_box(
+    key: str,
+    label: str,
+    *,
+    default: float,
+    low: float,
+    high: float,
+    step: float,
+    warning: Callable[[str, float], str],
+    help: str | None = None,
+    format: str | None = "%g",
+    empty_is_a_value: bool = True,
+):
+    """An st.number_input bound to ``?{key}=``; returns its value (int when ``step`` is an int).
+
+    ``warning(given, used)`` is the sentence shown when the link's value is no usable number: ``given`` is the
+    link's text as a code span, ``used`` the box's value. With ``empty_is_a_value=False`` an empty ``?key=``
+    counts as no value rather than a wrong one.
+    """
+    raw = st.query_params.get(key)
+    value = st.number_input(
+        label,
+        min_value=low,
+        max_value=high,
+        value=default,
+        step=step,
+        format=format,
+        key=key,
+        bind="query-params",
+        help=help,
+    )
+    checked = raw is not None and (raw != "" or empty_is_a_value)
+    if checked and not url_usable(raw, low, high, integer=isinstance(step, int)):
+        st.warning(warning(code_span(raw[:MAX_URL_NUMBER_CHARS]), value), icon=":material/link:")
+    return value
+
+
+def x0_box(
+    page: str,
+    *,
+    default: float,
+    bound: float,
+    step: float,
+    number: Callable[[float], str],
+    empty_is_a_value: bool = True,
+    **params,
+) -> float:
+    """The point x₀ of a one-variable page, bound to ``?x0=`` and within ±``bound``; its label, help and
+    warning are the catalogue's ``{page}.x0_label``, ``{page}.x0_help`` and ``{page}.x0_ignored`` (filled
+    with ``params``; the warning with the link's text and the value used, written by ``number``)."""
+    value = url_number_box(
+        "x0",
+        t(f"{page}.x0_label"),
+        default=default,
+        low=-bound,
+        high=bound,
+        step=step,
+        help=t(f"{page}.x0_help", **params),
+        warning=lambda given, used: t(f"{page}.x0_ignored", given=given, used=number(used), **params),
+        empty_is_a_value=empty_is_a_value,
+    )
+    return float(value)
