@@ -3,6 +3,7 @@ descent (the bridge to training in deep learning), the identity lab with both la
 
 import streamlit as st
 
+from ui import gradient_arrow
 from ui.checkpoint import checkpoint
 from ui.i18n import t
 from ui.lesson_header import introduction, is_first_screen, lesson_title
@@ -66,13 +67,19 @@ def field(function, point, partials, grid) -> None:
     if function.dimension != 2:
         st.info(t("gradient.no_picture", n=function.dimension), icon=":material/view_in_ar:")
         return
-    if is_first_screen():  # the figure right under the input, its explanation after it
-        gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
+    if is_first_screen():  # the guess and the figure right under the input, their explanation after them
+        guess_then_figure(function, point, partials, grid)
     st.markdown(t("gradient.field_body"))
     st.latex(DIRECTIONAL)
     st.markdown(t("gradient.directional_body"))
     if not is_first_screen():
-        gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
+        guess_then_figure(function, point, partials, grid)
+
+
+def guess_then_figure(function, point, partials, grid) -> None:
+    """The student's arrow for ∇f first (revealed on request), then the field that answers it."""
+    gradient_arrow.guess(function, point, partials, grid)
+    gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
 
 
 @st.fragment

@@ -187,6 +187,7 @@ PAGE_KNOBS: dict[str, tuple[Knob, ...]] = {
     "": (F_OF_X,),
     "limits": (F_OF_X, POINT_X0),
     "rules": (F_OF_X, POINT_X0),
+    "sketch": (F_OF_X,),
     "partials": (F_OF_X1_X2, POINT_P),
     "gradient": (F_OF_X1_X2, POINT_P),
     "chain_rule": (

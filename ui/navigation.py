@@ -50,6 +50,14 @@ PAGES: list[PageSpec] = [
         summary_key="rules.nav_summary",
     ),
     PageSpec(
+        key="sketch",
+        script="app_pages/sketch.py",
+        url_path="sketch",
+        icon=":material/draw:",
+        title_key="sketch.nav_title",
+        summary_key="sketch.nav_summary",
+    ),
+    PageSpec(
         key="partials",
         script="app_pages/partials.py",
         url_path="partials",
