@@ -19,6 +19,7 @@ from ui.format import name_text
 from ui.i18n import current_language
 from ui.settings import is_projector
 from ui.views.multivariate.common import GRID_POINTS, POOL, SURFACE_WORDS, Function, chart_labels
+from ui.views.multivariate.default_surface import shipped_png
 from viz.surface_plot import surface_figure, surface_png, surface_rows, surface_svg
 
 SURFACE_CACHE_ENTRIES = 32
@@ -26,7 +27,7 @@ _SURFACES: OrderedDict[tuple, Future] = OrderedDict()
 _SURFACE_LOCK = threading.Lock()
 
 
-def _render_surface(
+def render_surface(
     text: str, variables: tuple[str, ...], point: tuple[float, ...], language: str, projector: bool
 ) -> bytes:
     """The 3D surface as PNG bytes (no Streamlit call: it may run in a thread of ``POOL``)."""
@@ -72,16 +73,22 @@ def _surface_rows(text: str, variables: tuple[str, ...], point: tuple[float, ...
 
 
 def surface_future(key: tuple) -> Future:
-    """The surface's PNG for ``key`` (the arguments of ``_render_surface``), rendered once per key.
+    """The surface's PNG for ``key`` (the arguments of ``render_surface``), rendered once per key.
 
     Rendering a 3D figure takes a fifth of a second, as long as the worker needs for the steps; started
     as soon as the grid is there (see :func:`analyse`), it runs while the worker still derives. A small
-    single-flight LRU of futures, so two sessions asking for the same picture share one rendering.
+    single-flight LRU of futures, so two sessions asking for the same picture share one rendering. The
+    page's opening picture is a shipped file (``default_surface``): no rendering, no matplotlib import.
     """
+    shipped = shipped_png(*key)
+    if shipped is not None:
+        future = Future()
+        future.set_result(shipped)
+        return future
     with _SURFACE_LOCK:
         future = _SURFACES.get(key)
         if future is None or (future.done() and future.exception() is not None):
-            future = POOL.submit(_render_surface, *key)
+            future = POOL.submit(render_surface, *key)
             _SURFACES[key] = future
         _SURFACES.move_to_end(key)
         while len(_SURFACES) > SURFACE_CACHE_ENTRIES:
