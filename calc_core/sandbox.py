@@ -6,8 +6,8 @@ runs in a worker process (``python -m calc_core.worker``, see calc_core.worker) 
 (killed with SIGKILL when it is over) and a memory limit (RLIMIT_AS, inside the worker).
 
 - A process-wide pool of ``CALC_WORKERS`` (default 2) workers, started in the background when the pool is
-  created (``warm_up()`` at app start). Streamlit runs each session in its own thread: any thread may call
-  ``run_task``; it takes an idle worker, or waits for one.
+  created (``warm_up()`` at app start), one after another. Streamlit runs each session in its own thread:
+  any thread may call ``run_task``; it takes an idle worker, or waits for one.
 - Time limit: ``timeout`` seconds (default 3) from sending the request. Over it, the worker is killed, a
   replacement starts at once, and the caller gets ``ExpressionError("timeout", seconds=...)``; but if the
   worker had less than ``BUSY_CPU_SHARE`` of that time on a CPU, the machine was too busy to say anything
@@ -448,8 +448,10 @@ class WorkerPool:
         # the thread that started it ends, and a session's thread would end too soon.
         self._spawn_requests: queue.Queue = queue.Queue()
         threading.Thread(target=self._spawn_loop, name="sandbox-spawner", daemon=True).start()
-        for _ in range(size):
-            self._spawn_requests.put(True)
+        # One worker at a time: each start is half a second of imports on a CPU that the server itself needs
+        # to import SymPy for its first reader; the next worker starts when the one before is ready.
+        self._starts_waiting = size - 1
+        self._spawn_requests.put(True)
         _live_pools.add(self)
 
     # --- public --------------------------------------------------------------------------------------
@@ -646,7 +648,15 @@ class WorkerPool:
                     self._idle.put(_StartFailed("no ready message"))  # the caller asks for a new start
                 else:
                     self._spawn_requests.put(True)  # unseen: the next start is likely to work
+        self._start_next_waiting()
         self._ready.release()
+
+    def _start_next_waiting(self) -> None:
+        with self._lock:
+            if self._starts_waiting == 0 or self._closed:
+                return
+            self._starts_waiting -= 1
+        self._spawn_requests.put(True)
 
 
 def _says_ready(worker: _Worker) -> bool:

@@ -512,3 +512,26 @@ def test_an_expression_too_slow_to_evaluate_costs_one_time_limit_for_every_task(
     assert stats.hits == len(asks) - 1
     # An ordinary expression passes the check and gets its answer.
     assert service.tangent_line(parse_expression("x^2"), ("x",), "x", 1.0)["line_latex"] == "2 x - 1"
+
+
+def test_the_first_workers_start_one_after_another(monkeypatch):
+    """Each start is half a second of imports; started together they would take the CPU from the server's
+    first reader. So a worker starts only when the one before it has said it is ready."""
+    events = []
+    start, says_ready = sandbox._Worker.start.__func__, sandbox._says_ready
+
+    def recorded_start(cls, memory_mb):
+        events.append("start")
+        return start(cls, memory_mb)
+
+    def recorded_ready(process):
+        ready = says_ready(process)
+        events.append("ready" if ready else "failed")
+        return ready
+
+    monkeypatch.setattr(sandbox._Worker, "start", classmethod(recorded_start))
+    monkeypatch.setattr(sandbox, "_says_ready", recorded_ready)
+    with WorkerPool(size=3, timeout=LIMIT) as pool:
+        assert pool.wait_ready()
+        assert len(pool.worker_pids()) == 3
+    assert events == ["start", "ready"] * 3
