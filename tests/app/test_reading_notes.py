@@ -46,6 +46,7 @@ def test_a_reading_with_no_other_has_no_note():
         ("|x", "error.unmatched_bar", None),
         ("lg(27, 3)", "error.wrong_argument_count", "`log(27, 3)`"),
         ("sin^-2(x)", "error.ambiguous_function_power", "`sin(x)^(-2)`"),
+        ("log_a(b)", "error.log_base_unknown", "`log_2(x)`"),
     ],
 )
 @pytest.mark.parametrize("language", LANGUAGES)
