@@ -291,6 +291,8 @@ def _split_names(token: Token, known: list[str], text: str, variables) -> list[T
     parts: list[Token] = []
     rest, position = token.text, token.position
     while rest:
+        if rest == "log_":
+            raise _log_base_in_brackets(text, position, token.end, variables)
         base = _LOG_BASE.match(rest)
         if base and not any(rest.startswith(name) and len(name) > 3 for name in known):
             parts.append(Token("name", "log", position, position + 3))
@@ -347,6 +349,21 @@ def _unknown_log_base(text: str, start: int, base: str, variables) -> Expression
     if suggestion is not None:
         params["suggestion"] = suggestion
     return ExpressionError("log_base_unknown", start, **params)
+
+
+_BRACKETED_BASE = re.compile(r"[({]\s*([0-9]+|[A-Za-z][A-Za-z0-9]*)\s*[)}]")
+
+
+def _log_base_in_brackets(text: str, start: int, end: int, variables) -> ExpressionError:
+    """``log_{2}(x)`` (LaTeX) or ``log_(2)(x)``: offer ``log_2(x)`` when that parses."""
+    bracketed = _BRACKETED_BASE.match(ascii_view(text[end:]))
+    suggestion = None
+    if bracketed and not getattr(_suggesting, "active", False):
+        candidate = text[:start] + "log_" + bracketed.group(1) + text[end + bracketed.end() :]
+        suggestion = candidate if _parses(candidate, tuple(variables)) else None
+    if suggestion is None:
+        return ExpressionError("unknown_name", start, name="log_")
+    return ExpressionError("unknown_name", start, name="log_", suggestion=suggestion)
 
 
 def _parses(text: str, variables: tuple[str, ...]) -> bool:

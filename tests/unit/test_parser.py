@@ -265,6 +265,9 @@ SUGGESTIONS = [
     ("log_a(b)", "log_2(x)", sympy.log(x, 2)),
     ("log_a(x) + 1", "log_2(x) + 1", sympy.log(x, 2) + 1),
     ("log_b(2x)", "log_2(2x)", sympy.log(2 * x, 2)),
+    # A base in LaTeX's braces or in parentheses: the same base after the underscore.
+    ("log_{2}(x)", "log_2(x)", sympy.log(x, 2)),
+    ("log_(10)(x)", "log_10(x)", sympy.log(x, 10)),
 ]
 
 
