@@ -10,7 +10,6 @@ from ui.lesson_header import introduction, lesson_title
 lesson_title(t("sketch.title"), "sketch")
 with introduction():
     st.markdown(t("sketch.intro"))
-view.adopt_link()
 left, right = st.columns([3, 2], vertical_alignment="top")
 with left:
     expr = expression_input(url_key=view.F_KEY, default=view.DEFAULT_F)
