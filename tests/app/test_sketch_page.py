@@ -235,6 +235,15 @@ def test_the_gradient_page_asks_for_an_arrow_before_the_field(language):
     )  # in the field's section, before its figure (the page's only chart with the field)
 
 
+def test_on_a_projector_the_field_comes_first_and_the_class_predicts_together():
+    """The projector's first screen shows the field under the input (tests/e2e/test_first_screen.py); an
+    arrow to guess under an answer already shown would be no guess, so projector mode leaves it out."""
+    at = run_app(GRADIENT_PAGE, timeout=TIMEOUT, lang="en", present="1")
+    assert_no_exception(at)
+    assert not at.get("bidi_component")
+    assert translate("en", "sketch.arrow_title") not in headings(at)
+
+
 def arrow_script(guess, language: str) -> None:
     import streamlit as st
 
