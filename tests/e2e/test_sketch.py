@@ -279,3 +279,28 @@ def test_gradient_arrow_drag_then_reveal(page, page_errors, app_server, screensh
     page.locator('[data-testid="sketch-arrow"]').scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "gradient-arrow-zh.png"))
     assert_no_exception(page, page_errors)
+
+
+def test_gradient_arrow_with_the_keyboard_only(page, page_errors, app_server):
+    """The arrow keys move the arrow's tip (announced in the status line); Reveal grades it. For
+    f = x₁² + 4x₂² at (1, 0.5), ∇f = (2, 4) points at 63.4°; an arrow moved straight up points at 90°."""
+    frames = SentFrames(page)
+    open_app(page, f"{app_server.url}/gradient?{urlencode({'lang': 'en'})}")
+    arrow_map = page.locator('[data-testid="sketch-arrow"]')
+    arrow_map.scroll_into_view_if_needed()
+    page.wait_for_timeout(SETTLE_MS)
+    before = len(frames.types)
+    arrow_map.focus()
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowUp")
+    assert arrow_map.locator(".sk-guess-arrow").get_attribute("visibility") == "visible"
+    status = page.get_by_text("Your ∇f: (0,", exact=False)
+    assert status.count() >= 1  # the tip's coordinates, read out to a screen reader
+    page.wait_for_timeout(SETTLE_MS)
+    assert frames.types[before:] == [], f"moving the arrow sent {frames.types[before:]}"
+    page.locator(REVEAL).click()
+    wait_for_app_run(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText.includes('63.4°')")
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "your arrow at 90°" in body
+    assert_no_exception(page, page_errors)
