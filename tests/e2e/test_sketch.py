@@ -281,7 +281,7 @@ def test_gradient_arrow_drag_then_reveal(page, page_errors, app_server, screensh
     truth_arrow = page.locator('[data-testid="sketch-arrow"] .sk-truth-arrow')
     assert truth_arrow.get_attribute("visibility") == "visible"
     body = page.locator('[data-testid="stMain"]').inner_text()
-    assert "|∇f| = " in body
+    assert "‖∇f‖ = " in body
     page.locator('[data-testid="sketch-arrow"]').scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "gradient-arrow-zh.png"))
     assert_no_exception(page, page_errors)
