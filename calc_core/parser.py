@@ -13,368 +13,42 @@ arcsin) comes with a note from :func:`parse_with_notes`, for the box to show und
 
 from __future__ import annotations
 
-import difflib
-import math
-import re
-import unicodedata
-from dataclasses import dataclass
-
 import numpy
 import sympy
 
 from calc_core.constant_size import MAX_EXPONENT, MAX_POWER_DIGITS, approximate, check_power_size
 from calc_core.errors import ExpressionError
 from calc_core.expression_text import format_expression
+from calc_core.notation import CONSTANTS, FUNCTIONS, INVERSES, PREFIX_DEFINITION, ascii_view
+from calc_core.tokenizer import MAX_NUMBER_DIGITS, Token, tokenize
 
 MAX_LENGTH = 300
-MAX_NUMBER_DIGITS = 30
 MAX_NODES = 250
 MAX_DEPTH = 40
 
 # Re-exported: the parser's public names, wherever they are defined.
 __all__ = [
+    "CONSTANTS",
+    "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_EXPONENT",
     "MAX_LENGTH",
     "MAX_NODES",
     "MAX_NUMBER_DIGITS",
     "MAX_POWER_DIGITS",
+    "PREFIX_DEFINITION",
+    "Token",
     "approximate",
+    "ascii_view",
     "evaluated",
     "format_expression",
     "parse_expression",
     "parse_with_notes",
+    "tokenize",
 ]
 
 
-def _pow_root(arg, n=None):
-    if n is None:  # root(x): the square root, as in sqrt
-        return sympy.Pow(arg, sympy.Rational(1, 2), evaluate=False)
-    return sympy.Pow(arg, sympy.Pow(n, -1, evaluate=False), evaluate=False)
-
-
-def _log(arg, base=None):
-    if base is None:
-        return sympy.log(arg, evaluate=False)
-    return sympy.log(arg, base, evaluate=False)
-
-
-def _unary(sympy_function):
-    return lambda arg: sympy_function(arg, evaluate=False)
-
-
-_TRIG = ["sin", "cos", "tan", "cot", "sec", "csc"]
-_HYPERBOLIC = ["sinh", "cosh", "tanh", "coth", "sech", "csch"]
-_ONE_ARGUMENT = [*_TRIG, *_HYPERBOLIC, *("a" + name for name in _TRIG + _HYPERBOLIC), "exp"]
-# Other spellings taught in schools: cosec (British), arsinh (ISO 80000-2 "area" functions), arcosec.
-_SPELLINGS = {
-    "cosec": "csc",
-    "cosech": "csch",
-    "arccosec": "acsc",
-    "arcosech": "acsch",
-    **{"ar" + name: "a" + name for name in _HYPERBOLIC},  # arsinh, arcosh, …, arcsch
-}
-
-# name -> (builder, allowed argument counts)
-FUNCTIONS: dict[str, tuple] = {
-    **{name: (_unary(getattr(sympy, name)), (1,)) for name in _ONE_ARGUMENT},
-    **{"arc" + name: (_unary(getattr(sympy, "a" + name)), (1,)) for name in _TRIG + _HYPERBOLIC},
-    **{spelling: (_unary(getattr(sympy, name)), (1,)) for spelling, name in _SPELLINGS.items()},
-    "ln": (_log, (1,)),
-    "log": (_log, (1, 2)),
-    "lg": (lambda arg: _log(arg, sympy.Integer(10)), (1,)),  # the Chinese school's log₁₀
-    "sqrt": (lambda arg: sympy.Pow(arg, sympy.Rational(1, 2), evaluate=False), (1,)),
-    "cbrt": (lambda arg: sympy.Pow(arg, sympy.Rational(1, 3), evaluate=False), (1,)),
-    "root": (_pow_root, (1, 2)),
-    "abs": (_unary(sympy.Abs), (1,)),
-}
-# Functions whose ⁻¹ means the inverse function (sin⁻¹ = arcsin, as on a calculator), and that inverse.
-INVERSES = {name: "a" + name for name in _TRIG + _HYPERBOLIC} | {
-    spelling: "a" + name for spelling, name in _SPELLINGS.items() if not name.startswith("a")
-}
-
-CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
-
-# Names from other traditions that are not read, and the function name to type instead.
-_KNOWN_ALIASES = {
-    "tg": "tan",
-    "ctg": "cot",
-    "arctg": "atan",
-    "arcctg": "acot",
-    "sine": "sin",
-    "cosine": "cos",
-}
-
-_SUPERSCRIPTS = {
-    "⁰": "0",
-    "¹": "1",
-    "²": "2",
-    "³": "3",
-    "⁴": "4",
-    "⁵": "5",
-    "⁶": "6",
-    "⁷": "7",
-    "⁸": "8",
-    "⁹": "9",
-}
-_SUPERSCRIPT_MINUS = "⁻"
-_SYMBOL_MAP = {
-    "×": "*",
-    "·": "*",
-    "⋅": "*",
-    "∙": "*",
-    "∗": "*",
-    "÷": "/",
-    "−": "-",
-    "–": "-",
-    "‐": "-",
-    "‑": "-",
-    "﹣": "-",
-    "∣": "|",
-    "\u3000": " ",
-}
-_PLUS_MINUS = "±∓"
-PREFIX_DEFINITION = re.compile(r"^\s*(?:[a-zA-Z]\w*\s*\([^()=]*\)|y|z|u)\s*=")
-# Scientific notation after a number's digits: e or E, an optional sign, and an integer exponent.
-_SCIENTIFIC_EXPONENT = re.compile(r"[eE][+-]?[0-9]+")
-MAX_SCIENTIFIC_EXPONENT = 300
 _SUM_END = ("end", "rparen", "comma", "bar")  # what may follow a term: the end of a sum
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # number, name, op, lparen, rparen, comma, sqrt, superscript, bar, logbase, end
-    text: str
-    position: int
-    end: int = -1  # one past the token's last character in the original text (-1: unknown)
-
-
-def _normalise_character(char: str) -> str:
-    """Full-width forms, maths letters and symbols from keyboards and input methods to their ASCII meaning.
-
-    >>> "".join(_normalise_character(c) for c in "ｘ＝ℯ𝑥−１")
-    'x=ex-1'
-    """
-    code = ord(char)
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
-    if char in _SYMBOL_MAP:
-        return _SYMBOL_MAP[char]
-    if not char.isascii() and unicodedata.category(char) in ("Ll", "Lu", "Nd"):
-        folded = unicodedata.normalize("NFKC", char)  # ℯ, 𝑥, 𝟐: a letter or digit in another dress
-        if len(folded) == 1 and folded.isascii():
-            return folded
-    return char
-
-
-def ascii_view(text: str) -> str:
-    """``text`` with each character read as the parser reads it (same length, so positions stay).
-
-    >>> ascii_view("ｙ＝４ｘ－４")
-    'y=4x-4'
-    """
-    return "".join(_normalise_character(char) for char in text)
-
-
-def _check_character(char: str, position: int) -> None:
-    if char in "\t\n\r":
-        return
-    if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-        raise ExpressionError("control_character", position, codepoint=f"U+{ord(char):04X}")
-
-
-def tokenize(text: str, variables: tuple[str, ...] = ("x",)) -> list[Token]:
-    """Split text into tokens, keeping each token's position in the original text.
-
-    >>> [t.text for t in tokenize("３ｘ²−4x")]
-    ['3', 'x', '2', '-', '4', 'x', '']
-    >>> [t.text for t in tokenize("x1x2", ("x1", "x2"))]
-    ['x1', 'x2', '']
-    >>> [t.text for t in tokenize("2.5e-3x + 2e")]
-    ['2.5e-3', 'x', '+', '2', 'e', '']
-    """
-    known = sorted(set(variables) | set(FUNCTIONS) | set(CONSTANTS), key=len, reverse=True)
-    tokens: list[Token] = []
-    i = 0
-    while i < len(text):
-        raw = text[i]
-        _check_character(raw, i)
-        char = _normalise_character(raw)
-        if char.isspace():
-            i += 1
-        elif raw in _SUPERSCRIPTS or raw == _SUPERSCRIPT_MINUS:
-            i = _read_superscript(text, i, tokens)
-        elif raw == "π":
-            tokens.append(Token("name", "pi", i, i + 1))
-            i += 1
-        elif raw == "√":
-            tokens.append(Token("sqrt", "√", i, i + 1))
-            i += 1
-        elif char in _PLUS_MINUS or (char == "+" and i + 1 < len(text) and ascii_view(text[i + 1]) == "-"):
-            raise ExpressionError("plus_minus", i, token=text[i : i + (1 if char in _PLUS_MINUS else 2)])
-        elif char.isascii() and (char.isdigit() or char == "."):
-            i = _read_number(text, i, tokens)
-        elif char.isascii() and (char.isalpha() or char == "_"):
-            i = _read_name(text, i, tokens, known, variables)
-        elif char == "*" and i + 1 < len(text) and _normalise_character(text[i + 1]) == "*":
-            tokens.append(Token("op", "^", i, i + 2))
-            i += 2
-        elif char in "+-*/^":
-            tokens.append(Token("op", char, i, i + 1))
-            i += 1
-        elif char in "()|,":
-            kind = {"(": "lparen", ")": "rparen", "|": "bar", ",": "comma"}[char]
-            tokens.append(Token(kind, char, i, i + 1))
-            i += 1
-        else:
-            raise ExpressionError("unexpected_character", i, char=raw)
-    tokens.append(Token("end", "", len(text), len(text)))
-    return tokens
-
-
-def _scan(text: str, start: int, accept) -> int:
-    end = start
-    while end < len(text) and accept(_normalise_character(text[end])):
-        _check_character(text[end], end)
-        end += 1
-    return end
-
-
-def _read_number(text: str, start: int, tokens: list[Token]) -> int:
-    end = _scan(text, start, lambda c: c.isascii() and (c.isdigit() or c == "."))
-    literal = ascii_view(text[start:end])
-    if literal.count(".") > 1 or literal == ".":
-        raise ExpressionError("bad_number", start, token=text[start:end])
-    if sum(c.isdigit() for c in literal) > MAX_NUMBER_DIGITS:
-        raise ExpressionError("number_too_large", start, limit=MAX_NUMBER_DIGITS)
-    # 1e-3, 6.02e23, 2.5E2: scientific notation, read as one number ("2e" alone stays 2·e).
-    if end < len(text) and ascii_view(text[end]) in ("e", "E"):
-        digits_start = end + 1
-        if digits_start < len(text) and ascii_view(text[digits_start]) in ("+", "-"):
-            digits_start += 1
-        digits_end = _scan(text, digits_start, lambda c: c.isascii() and c.isdigit())
-        if digits_end > digits_start:
-            exponent = ascii_view(text[end:digits_end])
-            literal += exponent.lower()
-            end = digits_end
-            _check_scientific(literal, text[start:end], start)
-    tokens.append(Token("number", literal, start, end))
-    return end
-
-
-def _check_scientific(literal: str, typed: str, position: int) -> None:
-    """An exponent of at most MAX_SCIENTIFIC_EXPONENT, and a value that stays a finite, nonzero float."""
-    mantissa, exponent = literal.split("e")
-    digits = exponent.lstrip("+-")
-    if len(digits.lstrip("0")) > 3 or int(digits) > MAX_SCIENTIFIC_EXPONENT:
-        raise ExpressionError("number_out_of_range", position, token=typed, limit=MAX_SCIENTIFIC_EXPONENT)
-    value = float(("0" if mantissa.startswith(".") else "") + literal)
-    if not math.isfinite(value) or (value == 0 and mantissa.strip("0.")):
-        raise ExpressionError("number_out_of_range", position, token=typed, limit=MAX_SCIENTIFIC_EXPONENT)
-
-
-def _read_name(text: str, start: int, tokens: list[Token], known: list[str], variables) -> int:
-    end = _scan(text, start, lambda c: c.isascii() and (c.isalnum() or c == "_"))
-    run = Token("name", ascii_view(text[start:end]), start, end)
-    tokens.extend(_split_names(run, known, text, variables))
-    return end
-
-
-def _read_superscript(text: str, start: int, tokens: list[Token]) -> int:
-    end = start + (text[start] == _SUPERSCRIPT_MINUS)
-    while end < len(text) and text[end] in _SUPERSCRIPTS:
-        end += 1
-    digits = "".join(_SUPERSCRIPTS[c] for c in text[start:end] if c in _SUPERSCRIPTS)
-    if not digits:
-        raise ExpressionError("unexpected_character", start, char=text[start])
-    if len(digits) > MAX_NUMBER_DIGITS:
-        raise ExpressionError("number_too_large", start, limit=MAX_NUMBER_DIGITS)
-    sign = "-" if text[start] == _SUPERSCRIPT_MINUS else ""
-    tokens.append(Token("superscript", sign + digits, start, end))
-    return end
-
-
-_LOG_BASE = re.compile(r"log(?:_?([0-9]+)|_([A-Za-z][A-Za-z0-9]*))")
-
-
-def _split_names(token: Token, known: list[str], text: str, variables) -> list[Token]:
-    """Split a run of letters like ``x1x2`` or ``2pix`` into known names, longest match first.
-
-    ``log10``, ``log2``, ``log_2`` and ``log_e`` give the name ``log`` and a ``logbase`` token.
-    """
-    parts: list[Token] = []
-    rest, position = token.text, token.position
-    while rest:
-        base = _LOG_BASE.match(rest)
-        if base and not any(rest.startswith(name) and len(name) > 3 for name in known):
-            parts.append(Token("name", "log", position, position + 3))
-            if base.group(1):
-                length = base.end()
-                parts.append(Token("logbase", base.group(1), position + 3, position + length))
-            else:  # log_a…: the longest known variable or constant after the underscore is the base
-                after = base.group(2)
-                name = next((n for n in known if after.startswith(n) and n not in FUNCTIONS), None)
-                if name is None:
-                    raise ExpressionError("unknown_name", position + 4, name=after)
-                length = 4 + len(name)
-                parts.append(Token("logbase", name, position + 4, position + length))
-            rest, position = rest[length:], position + length
-            continue
-        match = next((name for name in known if rest.startswith(name)), None)
-        if match is None and rest[0].isdigit() and parts:  # "x2": most likely meant x²
-            offset = position - token.position
-            fixed = token.text[:offset] + "^" + token.text[offset:]
-            raise ExpressionError(
-                "unknown_name", token.position, name=token.text, suggestion=_replace(text, token, fixed)
-            )
-        if match is None:
-            raise _unknown_name(token, rest, position, text)
-        if match in FUNCTIONS and len(rest) > len(match):
-            raise _function_glued_to_name(token, position, match, rest, text, known)
-        parts.append(Token("name", match, position, position + len(match)))
-        rest, position = rest[len(match) :], position + len(match)
-    return parts
-
-
-def _replace(text: str, token: Token, new: str) -> str:
-    """``text`` with ``token``'s characters replaced by ``new``: a whole input to type back."""
-    return text[: token.position] + new + text[token.end :]
-
-
-def _function_glued_to_name(token, position, match, rest, text, known) -> ExpressionError:
-    """``sinx``: offer ``sin(x)`` when what follows the name is one term; else say it without guessing."""
-    offset = position - token.position
-    argument = rest[len(match) :]
-    following = text[token.end :].lstrip()[:1]
-    suggestion = None
-    if _is_names(argument, known) and following in ("", "+", "-", ")", ",", "="):
-        fixed = token.text[:offset] + f"{match}({argument})"
-        suggestion = _replace(text, token, fixed)
-    if suggestion is None:
-        return ExpressionError("unknown_name", token.position, name=token.text)
-    return ExpressionError("unknown_name", token.position, name=token.text, suggestion=suggestion)
-
-
-def _is_names(run: str, known: list[str]) -> bool:
-    """Whether ``run`` splits into variables and constants only (``x``, ``xy``, ``pix``)."""
-    while run:
-        match = next((name for name in known if run.startswith(name) and name not in FUNCTIONS), None)
-        if match is None:
-            return False
-        run = run[len(match) :]
-    return True
-
-
-def _unknown_name(token: Token, rest: str, position: int, text: str) -> ExpressionError:
-    name = token.text if rest == token.text else rest
-    end = position + len(name)
-    alias = _KNOWN_ALIASES.get(name.lower())
-    close = difflib.get_close_matches(name.lower(), list(FUNCTIONS), n=1, cutoff=0.75)
-    replacement = alias or (close[0] if close else None)
-    if replacement and replacement in FUNCTIONS and text[end:].lstrip().startswith(("(", "（")):
-        fixed = text[:position] + replacement + text[end:]
-        return ExpressionError("unknown_name", position, name=name, suggestion=fixed)
-    return ExpressionError("unknown_name", position, name=name)
 
 
 class _Parser:
