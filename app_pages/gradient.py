@@ -53,12 +53,8 @@ def definition() -> None:
 
 
 def inputs():
-    first_screen = is_first_screen()
-    if not first_screen:  # on the projector's first screen: the definition in the introduction, and the
-        definition()  # examples under the part
-        common.example_buttons(common.GRADIENT_EXAMPLES)
-    return common.function_and_point(
-        common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT, show_understood=not first_screen
+    return common.lesson_inputs(
+        definition, common.GRADIENT_EXAMPLES, common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT
     )
 
 

@@ -21,12 +21,8 @@ def definition() -> None:
 
 
 def inputs():
-    first_screen = is_first_screen()
-    if not first_screen:  # on the projector's first screen: the definition in the introduction, and the
-        definition()  # examples under the figure
-        common.example_buttons(common.PARTIALS_EXAMPLES)
-    return common.function_and_point(
-        common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT, show_understood=not first_screen
+    return common.lesson_inputs(
+        definition, common.PARTIALS_EXAMPLES, common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT
     )
 
 

@@ -23,6 +23,7 @@ from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
 from ui.format import name_latex, name_text
 from ui.i18n import t, translate
+from ui.lesson_header import is_first_screen
 
 F_KEY, POINT_KEY, ANGLE_KEY = "f", "p", "u"
 START_KEY, LR_KEY, STEPS_KEY = "s", "lr", "k"
@@ -244,6 +245,20 @@ def function_and_point(
         variables = function.variables if function is not None else ("x1", "x2")
         point = point_input(variables, default_point)
     return function, point
+
+
+def lesson_inputs(
+    definition, examples, default_f: str, default_point: tuple[float, ...]
+) -> tuple[Function | None, tuple]:
+    """A multivariate page's inputs: its ``definition()`` and example buttons, then the function and point.
+
+    On the projector's first screen the definition stands in the introduction and the examples under the
+    figure (the page puts them there), and the "understood as" line is left out."""
+    first_screen = is_first_screen()
+    if not first_screen:
+        definition()
+        example_buttons(examples)
+    return function_and_point(default_f, default_point, show_understood=not first_screen)
 
 
 def show_chart(build, *args) -> None:
