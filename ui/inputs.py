@@ -77,6 +77,35 @@ def url_number_box(
     return value
 
 
+def limited_box(
+    key: str,
+    label_key: str,
+    *,
+    default: float,
+    low: float,
+    high: float,
+    step: float,
+    help_key: str,
+    ignored_key: str,
+    used: Callable[[float], object] = lambda value: value,
+    format: str | None = "%g",
+):
+    """A URL-bound number box between ``low`` and ``high`` whose catalogue texts name those limits: the
+    label ``label_key``, the help ``help_key`` and the warning ``ignored_key`` (filled with ``low`` and
+    ``high``; the warning also with the link's text and the value used, written by ``used``)."""
+    return url_number_box(
+        key,
+        t(label_key),
+        default=default,
+        low=low,
+        high=high,
+        step=step,
+        format=format,
+        help=t(help_key, low=low, high=high),
+        warning=lambda given, value: t(ignored_key, given=given, used=used(value), low=low, high=high),
+    )
+
+
 def x0_box(
     page: str,
     *,
