@@ -52,16 +52,9 @@ def definition() -> None:
     st.markdown(t("gradient.definition"))
 
 
-def inputs():
-    return common.lesson_inputs(
-        definition, common.GRADIENT_EXAMPLES, common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT
-    )
-
-
 def field(function, point, partials, grid) -> None:
     st.header(t("gradient.field_title"))
-    if function.dimension != 2:
-        st.info(t("gradient.no_picture", n=function.dimension), icon=":material/view_in_ar:")
+    if not common.drawn_in_the_plane(function, "gradient.no_picture"):
         return
     if is_first_screen():  # the guess and the figure right under the input, their explanation after them
         guess_then_figure(function, point, partials, grid)
@@ -85,8 +78,7 @@ def descent(function) -> None:
         st.header(t("gradient.descent_title"))
         st.markdown(t("gradient.descent_body"))
         st.latex(DESCENT)
-    if function.dimension != 2:
-        st.info(t("gradient.descent_two_only", n=function.dimension), icon=":material/view_in_ar:")
+    if not common.drawn_in_the_plane(function, "gradient.descent_two_only"):
         return
     start, lr, steps = gradient.descent_inputs(function.variables)
     gradient.descent_figure(function, start, lr, steps)
@@ -122,7 +114,9 @@ def exercises() -> None:
 
 def function_parts(part: Part) -> None:
     """The parts about the typed function: its gradient and field, or gradient descent on it."""
-    function, point = inputs()
+    function, point = common.lesson_inputs(
+        definition, common.GRADIENT_EXAMPLES, common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT
+    )
     partials, grid = (None, None)
     if function is not None:
         partials, grid = analysis.analyse(function, point, with_steps=False, grid=part.id == "field")

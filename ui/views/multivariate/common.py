@@ -261,6 +261,15 @@ def lesson_inputs(
     return function_and_point(default_f, default_point, show_understood=not first_screen)
 
 
+def drawn_in_the_plane(function: Function, message_key: str) -> bool:
+    """Whether ``function`` has two variables, so that its picture can be drawn; if not, the info
+    ``message_key`` (told the number of variables, ``n``) says why there is none."""
+    if function.dimension == 2:
+        return True
+    st.info(t(message_key, n=function.dimension), icon=":material/view_in_ar:")
+    return False
+
+
 def show_chart(build, *args) -> None:
     """Draw the Vega-Lite spec ``build(*args)`` through ``ui.charts`` (cached with its grid in Arrow form,
     downloads under it), at its own width; ``args[0]`` is the function's text, part of the files' name."""
