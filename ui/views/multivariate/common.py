@@ -283,3 +283,10 @@ def has_values(grid) -> bool:
 
 def chart_labels(language: str, words: dict[str, str], **values) -> dict[str, str]:
     return {name: translate(language, key, **values) for name, key in words.items()}
+
+
+def map_labels(language: str, words: dict[str, str], variables: tuple[str, ...]) -> dict[str, str]:
+    """A contour map's words in ``language`` (told the two variables' names, ``a`` and ``c``), and its axes'
+    names: ``x`` and ``y`` the variables, ``f`` the function of them."""
+    a, c = (name_text(var) for var in variables)
+    return chart_labels(language, words, a=a, c=c) | {"x": a, "y": c, "f": f"f({a}, {c})"}

@@ -16,8 +16,8 @@ from calc_core.parser import parse_expression
 from calc_core.service import descent_path, gradient_field
 from ui import reveal
 from ui.errors import code_span, show_error
-from ui.format import name_latex, name_text
-from ui.i18n import current_language, t, translate
+from ui.format import name_latex
+from ui.i18n import current_language, t
 from ui.inputs import limited_box, url_value
 from ui.settings import is_projector
 from ui.views.multivariate.common import (
@@ -37,8 +37,8 @@ from ui.views.multivariate.common import (
     STEPS_MAX,
     STEPS_MIN,
     Function,
-    chart_labels,
     has_values,
+    map_labels,
     number,
     point_input,
     point_text,
@@ -130,9 +130,7 @@ def _gradient_chart(
     answer: bool = True,
 ):
     grid = grid_around(text, variables, point)
-    a, c = (name_text(var) for var in variables)
-    labels = {name: translate(language, key, a=a, c=c) for name, key in GRADIENT_WORDS.items()}
-    labels |= {"x": a, "y": c, "f": f"f({a}, {c})"}
+    labels = map_labels(language, GRADIENT_WORDS, variables)
     return gradient_chart(grid, point, angle, labels=labels, projector=projector, answer=answer)
 
 
@@ -222,6 +220,5 @@ def _descent_chart(
     expr = parse_expression(text, variables)
     grid = gradient_field(expr, variables, window_around(start), GRID_POINTS)
     path = descent_path(expr, variables, start, lr, steps)
-    a, c = (name_text(var) for var in variables)
-    labels = chart_labels(language, DESCENT_WORDS) | {"x": a, "y": c, "f": f"f({a}, {c})"}
+    labels = map_labels(language, DESCENT_WORDS, variables)
     return descent_chart(grid, path, labels=labels, projector=projector)
