@@ -85,6 +85,20 @@ function panel(parent, opts) {
 }
 
 // A polyline through (xs, ys) broken at missing values and at points outside the y range.
+// Where a pointer event falls in the SVG's own units (it is drawn W wide and `height` high, then scaled).
+function svgPoint(svg, event, height) {
+  const rect = svg.getBoundingClientRect();
+  return [((event.clientX - rect.left) / rect.width) * W, ((event.clientY - rect.top) / rect.height) * height];
+}
+
+// After the student changes the drawing: a revealed answer hides again (it answered the old one), redraw.
+function changedThen(data, state, render) {
+  return () => {
+    if (data.revealed) state.hideReveal = true;
+    render();
+  };
+}
+
 function pathOf(p, xs, ys, ylim) {
   let d = "";
   let pen = false;
@@ -196,17 +210,12 @@ function curveMode(component, root, data) {
     svg.setAttribute("data-drawn", String(state.y.filter((v) => v !== null).length));
   }
 
-  function changed() {
-    if (data.revealed) state.hideReveal = true;
-    render();
-  }
+  const changed = changedThen(data, state, render);
 
   // Pointer and touch: a stroke sets every knot it passes over, by linear interpolation between events.
   let last = null;
   function toData(event) {
-    const rect = svg.getBoundingClientRect();
-    const sx = ((event.clientX - rect.left) / rect.width) * W;
-    const sy = ((event.clientY - rect.top) / rect.height) * draw.height;
+    const [sx, sy] = svgPoint(svg, event, draw.height);
     return [draw.ix(sx), clamp(draw.iy(sy))];
   }
   function nearestKnot(x) {
@@ -380,15 +389,10 @@ function arrowMode(component, root, data) {
     truthHead.setAttribute("visibility", show ? "visible" : "hidden");
     svg.setAttribute("data-arrow", describe()); // (announced through the status line, aria-live)
   }
-  function changed() {
-    if (data.revealed) state.hideReveal = true;
-    render();
-  }
+  const changed = changedThen(data, state, render);
   let dragging = false;
   function setTip(event) {
-    const rect = svg.getBoundingClientRect();
-    const sx = ((event.clientX - rect.left) / rect.width) * W;
-    const sy = ((event.clientY - rect.top) / rect.height) * height;
+    const [sx, sy] = svgPoint(svg, event, height);
     state.tip = [(map.ix(sx) - pxp) / s, (map.iy(sy) - pyp) / s];
     changed();
   }
