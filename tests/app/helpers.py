@@ -64,6 +64,15 @@ def run_page(key: str, timeout: float = PAGE_TIMEOUT, **query_params) -> AppTest
     return at
 
 
+def assert_title_in(at: AppTest, language: str, title_key: str | None = None) -> None:
+    """The page's title is in ``language`` (Chinese characters in it exactly in zh), and is ``title_key``'s
+    text if that is given."""
+    title = at.title[0].value
+    assert bool(CJK.search(title)) == (language == "zh"), title
+    if title_key is not None:
+        assert title == translate(language, title_key)
+
+
 def assert_no_exception(at: AppTest) -> None:
     assert not at.exception, [element.value for element in at.exception]
 
