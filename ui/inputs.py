@@ -3,7 +3,7 @@ as one typed in, and a link value that cannot be used is replaced by the box's v
 that came in (cut to 40 characters, shown as code).
 
 One function serves the point boxes of the limits, rules and chain-rule pages and the gradient page's
-learning rate, step count, matrix sizes and seed.
+learning rate, step count, matrix sizes and seed; another the URL-bound text boxes (functions, points).
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ import streamlit as st
 from ui.errors import code_span
 from ui.i18n import t
 from ui.url_state import MAX_URL_NUMBER_CHARS, url_number
+
+
+def url_text_box(key: str, label: str, default: str, *, help: str, placeholder: str | None = None):
+    """A text box bound to ``?{key}=`` (its widget key is its URL name), starting at ``default``; its text."""
+    return st.text_input(
+        label, value=default, key=key, bind="query-params", placeholder=placeholder, help=help
+    )
 
 
 def url_value(name: str) -> tuple[str | None, float | None]:

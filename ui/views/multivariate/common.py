@@ -23,6 +23,7 @@ from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page
 from ui.format import name_latex, name_text
 from ui.i18n import t, translate
+from ui.inputs import url_text_box
 from ui.lesson_header import is_first_screen
 
 F_KEY, POINT_KEY, ANGLE_KEY = "f", "p", "u"
@@ -179,11 +180,10 @@ def example_buttons(examples) -> None:
 def function_input(default: str, show_understood: bool = True) -> Function | None:
     """The function box bound to ``?f=``: parsed with x1, x2, … or x, y, z; errors shown in place."""
     forget_text_of_another_page(F_KEY, default, ("x1", "x2", "…", "x", "y", "z"), detect_variables)
-    text = st.text_input(
+    text = url_text_box(
+        F_KEY,
         t("partials.function_label"),
-        value=default,
-        key=F_KEY,
-        bind="query-params",
+        default,
         placeholder=t("partials.placeholder"),
         help=t("partials.function_help"),
     )
@@ -216,11 +216,10 @@ def point_input(
 ) -> tuple[float, ...]:
     """A point typed as ``1, 2``, bound to ``?{key}=``; what cannot be used is replaced and reported."""
     default_text = ", ".join(number(v) for v in default)
-    raw = st.text_input(
+    raw = url_text_box(
+        key,
         t(label_key, variables=", ".join(name_text(var) for var in variables)),
-        value=default_text,
-        key=key,
-        bind="query-params",
+        default_text,
         help=t("partials.point_help", name=key),
     )
     point, status = parse_point(raw or "", len(variables), default)
