@@ -56,19 +56,16 @@ def field(function, point, partials, grid) -> None:
     st.header(t("gradient.field_title"))
     if not common.drawn_in_the_plane(function, "gradient.no_picture"):
         return
-    if is_first_screen():  # the guess and the figure right under the input, their explanation after them
-        guess_then_figure(function, point, partials, grid)
+    if is_first_screen():  # the figure right under the input, its explanation after it
+        gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
     st.markdown(t("gradient.field_body"))
     st.latex(DIRECTIONAL)
     st.markdown(t("gradient.directional_body"))
     if not is_first_screen():
-        guess_then_figure(function, point, partials, grid)
-
-
-def guess_then_figure(function, point, partials, grid) -> None:
-    """The student's arrow for ∇f first (revealed on request), then the field that answers it."""
-    gradient_arrow.guess(function, point, partials, grid)
-    gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
+        # Each student's own guess first, then the field that answers it. On a projector the figure comes
+        # first and the class predicts together (predict mode hides the arrow until Reveal).
+        gradient_arrow.guess(function, point, partials, grid)
+        gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
 
 
 @st.fragment

@@ -5,10 +5,11 @@ import streamlit as st
 from ui import sketch_view as view
 from ui.expression_input import expression_input
 from ui.i18n import t
+from ui.lesson_header import introduction, lesson_title
 
-st.title(t("sketch.title"))
-st.markdown(t("sketch.intro"))
-view.adopt_link()
+lesson_title(t("sketch.title"), "sketch")
+with introduction():
+    st.markdown(t("sketch.intro"))
 left, right = st.columns([3, 2], vertical_alignment="top")
 with left:
     expr = expression_input(url_key=view.F_KEY, default=view.DEFAULT_F)

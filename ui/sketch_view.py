@@ -39,7 +39,7 @@ from ui.components.sketch import sketch_component
 from ui.errors import code_span, show_error
 from ui.format import sentence_number
 from ui.i18n import t
-from ui.settings import is_projector, persistent_query_params
+from ui.settings import is_projector
 from viz.function_plot import function_chart
 
 VARIABLES = ("x",)
@@ -54,7 +54,6 @@ FINE_PER_KNOT = 5  # the graphs are drawn on a grid five times finer: knots are 
 COMPONENT_KEY = "sketch_component"
 REVEALED_KEY = "_sketch_revealed"  # session: {task token: what the last Reveal gave}
 MAX_REMEMBERED = 16
-_LAST_URL = "_sketch_last_url"  # session: the f and task last read from the URL (a link to this page is news)
 
 
 @dataclass(frozen=True)
@@ -98,30 +97,32 @@ def window_for(expr) -> tuple[float, float]:
 
 
 def exercise_links() -> None:
-    """The curated sequence as links to this page (each opens its function and task)."""
+    """The curated sequence as buttons: each opens its function and task here and puts them in the address
+    bar (Copy link then shares exactly that exercise).
+
+    Buttons, not ``st.page_link``: a page link to the page already open runs it with the link's query string
+    but leaves the address bar without it, so a reload or a copied link lost the exercise.
+    """
     st.subheader(t("sketch.exercises_title"))
     st.caption(t("sketch.exercises_intro"))
     columns = st.columns(2)
     half = (len(EXERCISES) + 1) // 2  # first half left, second half right: reading order is the sequence
     for i, exercise in enumerate(EXERCISES):
         with columns[i // half]:
-            st.page_link(
-                "app_pages/sketch.py",
-                label=f"{i + 1}. " + t(f"sketch.exercise_{exercise.id}"),
+            st.button(
+                f"{i + 1}. " + t(f"sketch.exercise_{exercise.id}"),
+                key=f"sketch_exercise_{exercise.id}",
                 icon=":material/draw:" if exercise.task == "derivative" else ":material/undo:",
-                query_params={**persistent_query_params(), F_KEY: exercise.f, TASK_KEY: exercise.task},
+                type="tertiary",
+                on_click=open_exercise,
+                args=(exercise.f, exercise.task),
             )
 
 
-def adopt_link() -> None:
-    """A link to this page from this page (the exercises) carries a new f and task: take them, even though
-    the boxes already have state in this session."""
-    seen = st.session_state.get(_LAST_URL, {})
-    now = {key: st.query_params.get(key) for key in (F_KEY, TASK_KEY)}
-    for key, raw in now.items():
-        if raw is not None and raw != seen.get(key):
-            st.session_state[key if key == F_KEY else _TASK_STATE] = raw
-    st.session_state[_LAST_URL] = now
+def open_exercise(f: str, task: str) -> None:
+    """Before the next run: the exercise's function and task in the boxes (and so in the URL)."""
+    st.session_state[F_KEY] = f
+    st.session_state[_TASK_STATE] = task
 
 
 _TASK_STATE = TASK_KEY  # the widget key is its URL name (its value is kept in the URL by hand)
@@ -150,7 +151,6 @@ def task_input() -> str:
         st.query_params.pop(TASK_KEY, None)
     elif st.query_params.get(TASK_KEY) != task:
         st.query_params[TASK_KEY] = task
-    st.session_state[_LAST_URL] = {F_KEY: st.query_params.get(F_KEY), TASK_KEY: st.query_params.get(TASK_KEY)}
     return task
 
 

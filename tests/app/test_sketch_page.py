@@ -8,7 +8,6 @@ calls with the component's trigger value, and the page's result is read as AppTe
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -26,7 +25,7 @@ from tests.app.helpers import (
 from tests.app.landing import make_landing_page
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
-from ui.sketch_view import EXERCISES
+from ui.sketch_view import DEFAULT_F, DEFAULT_TASK, EXERCISES
 
 SKETCH_PAGE = next(spec for spec in PAGES if spec.key == "sketch")
 TIMEOUT = 60
@@ -80,17 +79,21 @@ def test_the_given_graph_is_f_and_the_answer_is_withheld():
     assert "3 x^{2}" not in json.dumps(data)
 
 
-def test_every_exercise_link_opens_its_function_and_task():
+def test_every_exercise_opens_its_function_and_task_and_puts_them_in_the_url():
     at = run_sketch(lang="zh", present="1")
-    links = [link for link in at.get("page_link") if "task=" in link.proto.query_string]
-    assert len(links) == len(EXERCISES)
-    for link, exercise in zip(links, EXERCISES, strict=True):
-        query = parse_qs(link.proto.query_string)
-        assert query["f"] == [exercise.f] and query["task"] == [exercise.task]
-        assert query["lang"] == ["zh"] and query["present"] == ["1"]
-        assert CJK.search(link.proto.label)
-        page = run_sketch(lang="zh", f=exercise.f, task=exercise.task)
-        data = component_data(page)
+    buttons = [button for button in at.button if button.key and button.key.startswith("sketch_exercise_")]
+    assert len(buttons) == len(EXERCISES)
+    for exercise in EXERCISES:
+        button = at.button(key=f"sketch_exercise_{exercise.id}")
+        assert CJK.search(button.label)
+        button.click().run()
+        assert not at.exception
+        assert at.text_input(key="f").value == exercise.f
+        # What the address bar gets (a value equal to the page's default is left out of it)
+        assert at.query_params.get("f") == (exercise.f if exercise.f != DEFAULT_F else None)
+        assert at.query_params.get("task") == (exercise.task if exercise.task != DEFAULT_TASK else None)
+        assert at.query_params["lang"] == "zh" and at.query_params["present"] == "1"
+        data = component_data(at)
         assert [data["knots"][0], data["knots"][-1]] == list(exercise.window)
         assert data["top"]["label"] == ("f(x)" if exercise.task == "derivative" else "f′(x)")
         assert (data["point"] is not None) == (exercise.task == "reverse")
@@ -223,6 +226,15 @@ def test_the_gradient_page_asks_for_an_arrow_before_the_field(language):
     assert titles.index(translate(language, "sketch.arrow_title")) > titles.index(
         translate(language, "gradient.field_title")
     )  # in the field's section, before its figure (the page's only chart with the field)
+
+
+def test_on_a_projector_the_field_comes_first_and_the_class_predicts_together():
+    """The projector's first screen shows the field under the input (tests/e2e/test_first_screen.py); an
+    arrow to guess under an answer already shown would be no guess, so projector mode leaves it out."""
+    at = run_app(GRADIENT_PAGE, timeout=TIMEOUT, lang="en", present="1")
+    assert_no_exception(at)
+    assert not at.get("bidi_component")
+    assert translate("en", "sketch.arrow_title") not in headings(at)
 
 
 def arrow_script(guess, language: str) -> None:

@@ -233,11 +233,9 @@ def test_phone_with_touch(browser, app_server, screenshot_dir):
         context.close()
 
 
-def test_an_exercise_link_opens_its_task(page, page_errors, app_server):
+def test_an_exercise_opens_its_task_and_the_address_bar_keeps_it(page, page_errors, app_server):
     open_app(page, sketch_url(app_server.url, lang="en"))
-    page.get_by_role("link", name=translate("en", "sketch.exercise_reverse_line"), exact=False).click()
-    # (Streamlit's frontend leaves a link's parameters out of the address bar when it leads to the page it
-    # is on; the page itself, and "Copy link", have them.)
+    page.get_by_role("button", name=translate("en", "sketch.exercise_reverse_line"), exact=False).click()
     page.wait_for_function(
         "() => document.querySelector('[data-testid=stTextInput] input')?.value === 'x^2 - 1'"
     )
@@ -245,6 +243,9 @@ def test_an_exercise_link_opens_its_task(page, page_errors, app_server):
     draw = page.locator(DRAW)
     assert draw.locator(".sk-target-point").count() == 1  # the point f must pass through
     assert page.locator(".sk-top .sk-title").text_content() == "f′(x)"  # the given graph is f′ now
+    # What a reload or a copied address opens: the exercise, not the page's default.
+    page.wait_for_function("() => new URLSearchParams(location.search).get('task') === 'reverse'")
+    assert page.evaluate("new URLSearchParams(location.search).get('f')") == "x^2 - 1"
     assert_no_exception(page, page_errors)
 
 
