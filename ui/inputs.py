@@ -3,7 +3,7 @@ as one typed in, and a link value that cannot be used is replaced by the box's v
 that came in (cut to 40 characters, shown as code).
 
 One function serves the point boxes of the limits, rules and chain-rule pages and the gradient page's
-learning rate, step count, matrix sizes and seed.
+learning rate, step count, matrix sizes and seed; another the URL-bound text boxes (functions, points).
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ import streamlit as st
 from ui.errors import code_span
 from ui.i18n import t
 from ui.url_state import MAX_URL_NUMBER_CHARS, url_number
+
+
+def url_text_box(key: str, label: str, default: str, *, help: str, placeholder: str | None = None):
+    """A text box bound to ``?{key}=`` (its widget key is its URL name), starting at ``default``; its text."""
+    return st.text_input(
+        label, value=default, key=key, bind="query-params", placeholder=placeholder, help=help
+    )
 
 
 def url_value(name: str) -> tuple[str | None, float | None]:
@@ -75,6 +82,35 @@ def url_number_box(
     if checked and not url_usable(raw, low, high, integer=isinstance(step, int)):
         st.warning(warning(code_span(raw[:MAX_URL_NUMBER_CHARS]), value), icon=":material/link:")
     return value
+
+
+def limited_box(
+    key: str,
+    label_key: str,
+    *,
+    default: float,
+    low: float,
+    high: float,
+    step: float,
+    help_key: str,
+    ignored_key: str,
+    used: Callable[[float], object] = lambda value: value,
+    format: str | None = "%g",
+):
+    """A URL-bound number box between ``low`` and ``high`` whose catalogue texts name those limits: the
+    label ``label_key``, the help ``help_key`` and the warning ``ignored_key`` (filled with ``low`` and
+    ``high``; the warning also with the link's text and the value used, written by ``used``)."""
+    return url_number_box(
+        key,
+        t(label_key),
+        default=default,
+        low=low,
+        high=high,
+        step=step,
+        format=format,
+        help=t(help_key, low=low, high=high),
+        warning=lambda given, value: t(ignored_key, given=given, used=used(value), low=low, high=high),
+    )
 
 
 def x0_box(
