@@ -113,6 +113,23 @@ def limited_box(
     )
 
 
+def whole_number_box(key: str, label_key: str, *, default: int, low: int, high: int, texts: str) -> int:
+    """:func:`limited_box` for a count or a seed: steps of 1, no decimals, an int back. Its help and warning
+    are the catalogue's ``{texts}_help`` and ``{texts}_ignored``."""
+    value = limited_box(
+        key,
+        label_key,
+        default=default,
+        low=low,
+        high=high,
+        step=1,
+        format=None,
+        help_key=f"{texts}_help",
+        ignored_key=f"{texts}_ignored",
+    )
+    return int(value)
+
+
 def x0_box(
     page: str,
     *,

@@ -18,7 +18,7 @@ from ui import reveal
 from ui.errors import code_span, show_error
 from ui.format import name_latex
 from ui.i18n import current_language, t
-from ui.inputs import limited_box, url_value
+from ui.inputs import limited_box, url_value, whole_number_box
 from ui.settings import is_projector
 from ui.views.multivariate.common import (
     ANGLE_KEY,
@@ -152,18 +152,15 @@ def descent_inputs(variables: tuple[str, ...]) -> tuple[tuple[float, ...], float
             used=number,
         )
     with right:
-        steps = limited_box(
+        steps = whole_number_box(
             STEPS_KEY,
             "gradient.steps_label",
             default=DEFAULT_STEPS,
             low=STEPS_MIN,
             high=STEPS_MAX,
-            step=1,
-            format=None,
-            help_key="gradient.steps_help",
-            ignored_key="gradient.steps_ignored",
+            texts="gradient.steps",
         )
-    return start, float(lr), int(steps)
+    return start, float(lr), steps
 
 
 def descent_figure(function: Function, start: tuple[float, ...], lr: float, steps: int) -> None:

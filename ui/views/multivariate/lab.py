@@ -15,7 +15,7 @@ from calc_core.identities import (
 )
 from ui.errors import code_span
 from ui.i18n import t
-from ui.inputs import limited_box
+from ui.inputs import whole_number_box
 from ui.views.multivariate.common import (
     DEFAULT_IDENTITY,
     DEFAULT_LAYOUT,
@@ -36,18 +36,9 @@ from ui.views.multivariate.common import (
 
 
 def _size_input(key: str, default: int, label_key: str) -> int:
-    size = limited_box(
-        key,
-        label_key,
-        default=default,
-        low=MIN_SIZE,
-        high=MAX_SIZE,
-        step=1,
-        format=None,
-        help_key="gradient.lab_size_help",
-        ignored_key="gradient.lab_size_ignored",
+    return whole_number_box(
+        key, label_key, default=default, low=MIN_SIZE, high=MAX_SIZE, texts="gradient.lab_size"
     )
-    return int(size)
 
 
 def _new_seed() -> None:
@@ -111,18 +102,15 @@ def identity_inputs() -> tuple[str, str, int, int, int]:
     with columns[3]:
         st.button(t("gradient.lab_new_numbers"), on_click=_new_seed, icon=":material/casino:")
     with columns[2]:
-        seed = limited_box(
+        seed = whole_number_box(
             SEED_KEY,
             "gradient.lab_seed",
             default=DEFAULT_SEED,
             low=0,
             high=SEED_MAX,
-            step=1,
-            format=None,
-            help_key="gradient.lab_seed_help",
-            ignored_key="gradient.lab_seed_ignored",
+            texts="gradient.lab_seed",
         )
-    return identity, layout, m, n, int(seed)
+    return identity, layout, m, n, seed
 
 
 def identity_check(identity: str, layout: str, m: int, n: int, seed: int) -> None:
