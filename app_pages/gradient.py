@@ -52,20 +52,9 @@ def definition() -> None:
     st.markdown(t("gradient.definition"))
 
 
-def inputs():
-    first_screen = is_first_screen()
-    if not first_screen:  # on the projector's first screen: the definition in the introduction, and the
-        definition()  # examples under the part
-        common.example_buttons(common.GRADIENT_EXAMPLES)
-    return common.function_and_point(
-        common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT, show_understood=not first_screen
-    )
-
-
 def field(function, point, partials, grid) -> None:
     st.header(t("gradient.field_title"))
-    if function.dimension != 2:
-        st.info(t("gradient.no_picture", n=function.dimension), icon=":material/view_in_ar:")
+    if not common.drawn_in_the_plane(function, "gradient.no_picture"):
         return
     if is_first_screen():  # the figure right under the input, its explanation after it
         gradient.gradient_figure(function, point, partials, grid, gradient.angle_from_url())
@@ -86,8 +75,7 @@ def descent(function) -> None:
         st.header(t("gradient.descent_title"))
         st.markdown(t("gradient.descent_body"))
         st.latex(DESCENT)
-    if function.dimension != 2:
-        st.info(t("gradient.descent_two_only", n=function.dimension), icon=":material/view_in_ar:")
+    if not common.drawn_in_the_plane(function, "gradient.descent_two_only"):
         return
     start, lr, steps = gradient.descent_inputs(function.variables)
     gradient.descent_figure(function, start, lr, steps)
@@ -123,7 +111,9 @@ def exercises() -> None:
 
 def function_parts(part: Part) -> None:
     """The parts about the typed function: its gradient and field, or gradient descent on it."""
-    function, point = inputs()
+    function, point = common.lesson_inputs(
+        definition, common.GRADIENT_EXAMPLES, common.DEFAULT_GRADIENT_F, common.DEFAULT_GRADIENT_POINT
+    )
     partials, grid = (None, None)
     if function is not None:
         partials, grid = analysis.analyse(function, point, with_steps=False, grid=part.id == "field")

@@ -20,20 +20,9 @@ def definition() -> None:
     st.markdown(t("partials.definition"))
 
 
-def inputs():
-    first_screen = is_first_screen()
-    if not first_screen:  # on the projector's first screen: the definition in the introduction, and the
-        definition()  # examples under the figure
-        common.example_buttons(common.PARTIALS_EXAMPLES)
-    return common.function_and_point(
-        common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT, show_understood=not first_screen
-    )
-
-
 def pictures(function, point, partials, grid) -> None:
     st.header(t("partials.picture_title"))
-    if function.dimension != 2:
-        st.info(t("partials.no_picture", n=function.dimension), icon=":material/view_in_ar:")
+    if not common.drawn_in_the_plane(function, "partials.no_picture"):
         return
     st.markdown(t("partials.picture_body"))
     view.surface_and_slices(function, point, partials, grid)
@@ -62,7 +51,9 @@ with introduction():
     st.markdown(t("partials.intro"))
     if is_first_screen():
         definition()
-function, point = inputs()
+function, point = common.lesson_inputs(
+    definition, common.PARTIALS_EXAMPLES, common.DEFAULT_PARTIALS_F, common.DEFAULT_POINT
+)
 partials, grid = analysis.analyse(function, point, surface=True) if function is not None else (None, None)
 if not is_first_screen():
     notation(function, partials)

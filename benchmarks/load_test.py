@@ -61,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 import websockets  # noqa: E402
 from streamlit.proto.Alert_pb2 import Alert  # noqa: E402
 
+from benchmarks.inputs import ONE_VARIABLE  # noqa: E402
 from benchmarks.load_client import AppSession, RunOutcome, WidgetValue  # noqa: E402
 from calc_core.sandbox import STATS_ENV  # noqa: E402
 from ui.navigation import PAGES  # noqa: E402
@@ -74,25 +75,8 @@ HOSTILE_SHARE = 0.1  # of every session's function (and point) changes, as the c
 
 # --- what readers type ----------------------------------------------------------------------------------
 # None of the lists holds a page's default (3x^2 - 4x, x0 = 1, p = 1, 1 or 1, 0.5, seed 1, sin(u), x^2):
-# every change must change what the page shows.
+# every change must change what the page shows. (ONE_VARIABLE, shared with run.py: benchmarks/inputs.py.)
 
-ONE_VARIABLE = (
-    "sin(x)",
-    "x^3 - 2x",
-    "exp(-x^2/2)",
-    "ln(x^2 + 1)",
-    "1/(1 + exp(-x))",
-    "sqrt(x^2 + 1) - x",
-    "tan(x)/x",
-    "x^x",
-    "(x - 1)(x + 2)(x - 3)",
-    "2sin(3x + 1)^2",
-    "abs(x)",
-    "cos(x)*e^x",
-    "x^5 - 5x^3 + 4x",
-    "1/x",
-    "x² + 2πx",
-)
 TWO_VARIABLES = (
     "x1^2 + x2^2",
     "sin(x1)*cos(x2)",

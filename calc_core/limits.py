@@ -349,6 +349,20 @@ def one_sided_table(f: Function, x0: float, hs=None) -> OneSidedTable:
     return OneSidedTable(x0=x0, f_x0=_as_float(f0[0]) if f0.size else math.nan, h=h, left=left, right=right)
 
 
+def combined_verdict(exact: str | None, numerical: str) -> str:
+    """The verdict a page states: SymPy's (``exact``), unless it failed (None) or could not decide
+    (``unknown``), or the numbers see a jump (SymPy calls that ``infinite``); then the numerical one.
+
+    >>> combined_verdict("infinite", "discontinuous"), combined_verdict(None, "differentiable")
+    ('discontinuous', 'differentiable')
+    >>> combined_verdict("no_limit", "one_sided_differ"), combined_verdict("unknown", "infinite")
+    ('no_limit', 'infinite')
+    """
+    if exact is None or exact == "unknown" or numerical == "discontinuous":
+        return numerical
+    return exact
+
+
 def differentiability_verdict(left, right, tol: float = 1e-4, *, f_x0: float | None = None, hs=None) -> str:
     """Judge from one-sided quotients (h decreasing) whether f is differentiable at x0.
 

@@ -225,6 +225,31 @@ def _multiply(*factors: np.ndarray) -> np.ndarray:
     return reduce(np.multiply, factors)
 
 
+def _reciprocal_of(function: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """v ↦ 1/function(v): cot = 1/tan, sec = 1/cos, csc = 1/sin, and their hyperbolic kin."""
+    return lambda v: _reciprocal(function(v))
+
+
+def _at_reciprocal(function: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """v ↦ function(1/v): asec(v) = acos(1/v), acsc(v) = asin(1/v), and their hyperbolic kin."""
+    return lambda v: function(_reciprocal(v))
+
+
+_RECIPROCALS = {
+    sympy.cot: np.tan,
+    sympy.sec: np.cos,
+    sympy.csc: np.sin,
+    sympy.coth: np.tanh,
+    sympy.sech: np.cosh,
+    sympy.csch: np.sinh,
+}
+_INVERSE_RECIPROCALS = {
+    sympy.asec: np.arccos,
+    sympy.acsc: np.arcsin,
+    sympy.acoth: _atanh,
+    sympy.asech: np.arccosh,
+    sympy.acsch: np.arcsinh,
+}
 _FUNCTIONS: dict[type, Callable[..., np.ndarray]] = {
     sympy.Add: _add,
     sympy.Mul: _multiply,
@@ -235,25 +260,16 @@ _FUNCTIONS: dict[type, Callable[..., np.ndarray]] = {
     sympy.sin: np.sin,
     sympy.cos: np.cos,
     sympy.tan: np.tan,
-    sympy.cot: lambda v: _reciprocal(np.tan(v)),
-    sympy.sec: lambda v: _reciprocal(np.cos(v)),
-    sympy.csc: lambda v: _reciprocal(np.sin(v)),
     sympy.asin: np.arcsin,
     sympy.acos: np.arccos,
     sympy.atan: np.arctan,
     sympy.acot: _acot,
-    sympy.asec: lambda v: np.arccos(_reciprocal(v)),
-    sympy.acsc: lambda v: np.arcsin(_reciprocal(v)),
     sympy.sinh: np.sinh,
     sympy.cosh: np.cosh,
     sympy.tanh: np.tanh,
-    sympy.coth: lambda v: _reciprocal(np.tanh(v)),
-    sympy.sech: lambda v: _reciprocal(np.cosh(v)),
-    sympy.csch: lambda v: _reciprocal(np.sinh(v)),
     sympy.asinh: np.arcsinh,
     sympy.acosh: np.arccosh,
     sympy.atanh: _atanh,
-    sympy.acoth: lambda v: _atanh(_reciprocal(v)),
-    sympy.asech: lambda v: np.arccosh(_reciprocal(v)),
-    sympy.acsch: lambda v: np.arcsinh(_reciprocal(v)),
+    **{kind: _reciprocal_of(partner) for kind, partner in _RECIPROCALS.items()},
+    **{kind: _at_reciprocal(partner) for kind, partner in _INVERSE_RECIPROCALS.items()},
 }

@@ -82,6 +82,16 @@ def _simple_function(rng: Rng) -> str:
     return rng.choice(("sin(x)", "cos(x)", "e^x", "ln(x)"))
 
 
+def _by_level(rng: Rng, level: int, easy: tuple, medium: tuple, hard: tuple) -> str:
+    """The recipes of ``level`` (1: ``easy``, 2: ``medium``, else ``hard``): one, chosen with ``rng``, run.
+
+    >>> _by_level(random.Random(0), 2, (lambda: "a",), (lambda: "b", lambda: "c"), (lambda: "d",))
+    'c'
+    """
+    recipes = easy if level == 1 else medium if level == 2 else hard
+    return rng.choice(recipes)()
+
+
 # --- one generator per rule; each returns the function as parser input --------------------------------
 
 
@@ -131,58 +141,50 @@ def _product(rng: Rng, level: int) -> str:
 
 
 def _quotient(rng: Rng, level: int) -> str:
-    if level == 1:
-        return rng.choice(
-            (
-                lambda: f"x/({_shift(rng)})",
-                lambda: f"({_shift(rng)})/({_shift(rng)})",
-                lambda: f"x^2/({_shift(rng)})",
-            )
-        )()
-    if level == 2:
-        return rng.choice(
-            (
-                lambda: "sin(x)/x",
-                lambda: "e^x/x",
-                lambda: f"x^2/(x^2 + {_coefficient(rng, 1, 5)})",
-                lambda: "ln(x)/x",
-                lambda: f"(x^2 - {_coefficient(rng, 1, 5)})/({_shift(rng)})",
-            )
-        )()
-    return rng.choice(
+    return _by_level(
+        rng,
+        level,
+        (
+            lambda: f"x/({_shift(rng)})",
+            lambda: f"({_shift(rng)})/({_shift(rng)})",
+            lambda: f"x^2/({_shift(rng)})",
+        ),
+        (
+            lambda: "sin(x)/x",
+            lambda: "e^x/x",
+            lambda: f"x^2/(x^2 + {_coefficient(rng, 1, 5)})",
+            lambda: "ln(x)/x",
+            lambda: f"(x^2 - {_coefficient(rng, 1, 5)})/({_shift(rng)})",
+        ),
         (
             lambda: f"(x^2 + {_coefficient(rng, 1, 5)}x)/(x^2 + {_coefficient(rng, 1, 5)})",
             lambda: "sin(x)/(1 + cos(x))",
             lambda: "e^x/(1 + e^x)",
             lambda: f"ln(x)/x^{rng.randint(2, 3)}",
             lambda: f"x e^x/({_shift(rng)})",
-        )
-    )()
+        ),
+    )
 
 
 def _chain(rng: Rng, level: int) -> str:
     a = _coefficient(rng, 2, 5)
-    if level == 1:
-        return rng.choice(
-            (
-                lambda: f"({_linear(rng)})^{rng.randint(2, 6)}",
-                lambda: f"sin({a}x)",
-                lambda: f"e^({a}x)",
-                lambda: f"cos({_linear(rng)})",
-            )
-        )()
-    if level == 2:
-        return rng.choice(
-            (
-                lambda: f"sqrt(x^2 + {a})",
-                lambda: "sin(x^2)",
-                lambda: f"ln(x^2 + {a})",
-                lambda: "e^(-x^2)",
-                lambda: f"(x^2 + {a})^{rng.randint(3, 5)}",
-                lambda: f"cos(x)^{rng.randint(2, 4)}",
-            )
-        )()
-    return rng.choice(
+    return _by_level(
+        rng,
+        level,
+        (
+            lambda: f"({_linear(rng)})^{rng.randint(2, 6)}",
+            lambda: f"sin({a}x)",
+            lambda: f"e^({a}x)",
+            lambda: f"cos({_linear(rng)})",
+        ),
+        (
+            lambda: f"sqrt(x^2 + {a})",
+            lambda: "sin(x^2)",
+            lambda: f"ln(x^2 + {a})",
+            lambda: "e^(-x^2)",
+            lambda: f"(x^2 + {a})^{rng.randint(3, 5)}",
+            lambda: f"cos(x)^{rng.randint(2, 4)}",
+        ),
         (
             lambda: f"sin(e^({a}x))",
             lambda: "ln(cos(x))",
@@ -190,33 +192,29 @@ def _chain(rng: Rng, level: int) -> str:
             lambda: "e^(sin(x^2))",
             lambda: f"(1 + e^({a}x))^{rng.randint(2, 4)}",
             lambda: f"cos(sqrt(x^2 + {a}))",
-        )
-    )()
+        ),
+    )
 
 
 def _exp_log(rng: Rng, level: int) -> str:
     a, b = _coefficient(rng), _coefficient(rng, 2, 5)
-    if level == 1:
-        return rng.choice(
-            (
-                lambda: f"{a}e^x",
-                lambda: f"{a}ln(x)",
-                lambda: f"e^x + {a}ln(x)",
-                lambda: f"{a}e^x - {b}x",
-            )
-        )()
-    if level == 2:
-        return rng.choice(
-            (
-                lambda: f"e^({b}x)",
-                lambda: f"ln({b}x)",
-                lambda: f"{b}^x",
-                lambda: f"log(x, {b})",
-                lambda: f"e^({_linear(rng)})",
-                lambda: "x - ln(x)",
-            )
-        )()
-    return rng.choice(
+    return _by_level(
+        rng,
+        level,
+        (
+            lambda: f"{a}e^x",
+            lambda: f"{a}ln(x)",
+            lambda: f"e^x + {a}ln(x)",
+            lambda: f"{a}e^x - {b}x",
+        ),
+        (
+            lambda: f"e^({b}x)",
+            lambda: f"ln({b}x)",
+            lambda: f"{b}^x",
+            lambda: f"log(x, {b})",
+            lambda: f"e^({_linear(rng)})",
+            lambda: "x - ln(x)",
+        ),
         (
             lambda: "x^x",
             lambda: f"ln(x^2 + {a})",
@@ -224,33 +222,29 @@ def _exp_log(rng: Rng, level: int) -> str:
             lambda: f"{b}^(x^2)",
             lambda: "ln(sqrt(x))",
             lambda: f"ln(e^x + {a})",
-        )
-    )()
+        ),
+    )
 
 
 def _trig(rng: Rng, level: int) -> str:
     a, b = _coefficient(rng), _coefficient(rng)
-    if level == 1:
-        return rng.choice(
-            (
-                lambda: f"{a}sin(x)",
-                lambda: "sin(x) + cos(x)",
-                lambda: "tan(x)",
-                lambda: f"{a}cos(x) - {b}sin(x)",
-            )
-        )()
-    if level == 2:
-        return rng.choice(
-            (
-                lambda: f"sin({b}x)",
-                lambda: "sec(x)",
-                lambda: "sin(x)^2",
-                lambda: "cos(x^2)",
-                lambda: "cot(x)",
-                lambda: f"tan({b}x)",
-            )
-        )()
-    return rng.choice(
+    return _by_level(
+        rng,
+        level,
+        (
+            lambda: f"{a}sin(x)",
+            lambda: "sin(x) + cos(x)",
+            lambda: "tan(x)",
+            lambda: f"{a}cos(x) - {b}sin(x)",
+        ),
+        (
+            lambda: f"sin({b}x)",
+            lambda: "sec(x)",
+            lambda: "sin(x)^2",
+            lambda: "cos(x^2)",
+            lambda: "cot(x)",
+            lambda: f"tan({b}x)",
+        ),
         (
             lambda: "atan(x)",
             lambda: "asin(x)",
@@ -258,8 +252,8 @@ def _trig(rng: Rng, level: int) -> str:
             lambda: "sin(x) cos(x)^2",
             lambda: "tan(x) sec(x)",
             lambda: f"asin({b}x)",
-        )
-    )()
+        ),
+    )
 
 
 GENERATORS: dict[str, Callable[[Rng, int], str]] = {

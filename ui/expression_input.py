@@ -13,6 +13,7 @@ from calc_core.parser import parse_expression, parse_with_notes
 from calc_core.service import describe_expression
 from ui.errors import code_span, show_error
 from ui.i18n import t
+from ui.inputs import url_text_box
 
 
 def expression_input(
@@ -29,13 +30,8 @@ def expression_input(
     as LaTeX under the box (pages that draw their own preview pass False).
     """
     forget_text_of_another_page(url_key, default, variables)
-    text = st.text_input(
-        t(label_key),
-        value=default,
-        key=url_key,
-        bind="query-params",
-        placeholder=t("input.placeholder"),
-        help=t("input.help_tooltip"),
+    text = url_text_box(
+        url_key, t(label_key), default, placeholder=t("input.placeholder"), help=t("input.help_tooltip")
     )
     expression_help()
     try:

@@ -12,7 +12,7 @@ from collections.abc import Collection
 import streamlit as st
 
 from ui.i18n import t
-from viz.format import MINUS, UNDEFINED, name_latex, name_text, number, number_latex, subscript
+from viz.format import MINUS, UNDEFINED, name_latex, name_text, number, number_latex, readout, subscript
 
 __all__ = [
     "MINUS",
@@ -24,6 +24,7 @@ __all__ = [
     "number",
     "number_latex",
     "number_table",
+    "sentence_number",
     "subscript",
     "table",
     "undefined_word",
@@ -33,6 +34,16 @@ __all__ = [
 def undefined_word(key: str = "chain_rule.undefined") -> str:
     """The reader's word for an undefined value (where a page says it in words rather than "—")."""
     return t(key)
+
+
+def sentence_number(value: float, digits: int = 3) -> str:
+    """A measured number in a judgement (the sketch's, the gradient arrow's): up to ``digits`` significant
+    digits, the true minus sign, and sizes below 1e-9 written 0.
+
+    >>> sentence_number(-0.25), sentence_number(3e-12), sentence_number(12345.0)
+    ('−0.25', '0', '1.23e+04')
+    """
+    return readout(value, digits, zero_below=1e-9)
 
 
 def math_name(name: str) -> str:

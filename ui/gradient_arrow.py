@@ -18,6 +18,7 @@ import streamlit as st
 
 from calc_core.sketch import ArrowGrade, SketchError, grade_arrow, validate_arrow
 from ui.components.sketch import sketch_component
+from ui.format import sentence_number
 from ui.i18n import t
 from ui.settings import is_projector
 from ui.sketch_view import sketch_error_message
@@ -27,14 +28,6 @@ REVEALED_KEY = "_gradient_arrow_revealed"
 MAX_MAP_POINTS = 31  # per axis, sent to the browser
 BANDS = 8
 MAX_REMEMBERED = 16
-
-
-def _num(value: float, digits: int = 3) -> str:
-    value = float(value)
-    if abs(value) < 1e-9:
-        return "0"
-    text = f"{value:.{digits}g}"
-    return text.replace("-", "−")
 
 
 def arrow_scale(fx: np.ndarray, fy: np.ndarray, width: float) -> float:
@@ -76,7 +69,7 @@ def guess(function, point: tuple[float, ...], partials: dict, grid) -> None:
     st.subheader(t("sketch.arrow_title"))
     window = [float(grid.x[0]), float(grid.x[-1]), float(grid.y[0]), float(grid.y[-1])]
     scale = arrow_scale(grid.fx, grid.fy, window[1] - window[0])
-    st.markdown(t("sketch.arrow_prompt", scale=_num(scale)))
+    st.markdown(t("sketch.arrow_prompt", scale=sentence_number(scale)))
     token = _token(function, point)
     revealed = st.session_state.get(REVEALED_KEY, {}).get(token)
     data = {
@@ -134,25 +127,25 @@ def handle_reveal(token: str, truth: list[float], message) -> bool:
 def show_grade(grade: ArrowGrade) -> None:
     lines = []
     if grade.truth_angle is None:
-        lines.append(t("sketch.arrow_zero", length=_num(grade.guess_length)))
+        lines.append(t("sketch.arrow_zero", length=sentence_number(grade.guess_length)))
     else:
         if grade.guess_angle is None:
-            lines.append(t("sketch.arrow_no_direction", truth=_num(grade.truth_angle)))
+            lines.append(t("sketch.arrow_no_direction", truth=sentence_number(grade.truth_angle)))
         else:
             lines.append(
                 t(
                     "sketch.arrow_angle",
-                    truth=_num(grade.truth_angle),
-                    guess=_num(grade.guess_angle),
-                    error=_num(grade.angle_error, 2),
+                    truth=sentence_number(grade.truth_angle),
+                    guess=sentence_number(grade.guess_angle),
+                    error=sentence_number(grade.angle_error, 2),
                 )
             )
         error = grade.length_error
         lines.append(
             t(
                 "sketch.arrow_length_long" if error > 0 else "sketch.arrow_length_short",
-                truth=_num(grade.truth_length),
-                guess=_num(grade.guess_length),
+                truth=sentence_number(grade.truth_length),
+                guess=sentence_number(grade.guess_length),
                 error=f"{abs(100 * error):.0f}%",
             )
         )

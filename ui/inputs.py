@@ -6,7 +6,8 @@ The one place for every URL-bound widget of the pages: :func:`url_number_box` se
 limits, rules and chain-rule pages, the gradient page's learning rate, step count, matrix sizes and seed,
 and the exercises page's seed; :func:`url_option_box` the chain rule's sizes and the exercises' level;
 :func:`url_toggle` the rules page's f″ switch. (Infinite values never reach a number box:
-``ui.url_state.guard_url_seeded_numbers``.)
+``ui.url_state.guard_url_seeded_numbers``.) :func:`url_text_box` serves the URL-bound text boxes
+(functions, points).
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ import streamlit as st
 from ui.errors import code_span
 from ui.i18n import t
 from ui.url_state import MAX_URL_NUMBER_CHARS, seed_toggle_from_url, url_flag, url_number
+
+
+def url_text_box(key: str, label: str, default: str, *, help: str, placeholder: str | None = None):
+    """A text box bound to ``?{key}=`` (its widget key is its URL name), starting at ``default``; its text."""
+    return st.text_input(
+        label, value=default, key=key, bind="query-params", placeholder=placeholder, help=help
+    )
 
 
 def url_value(name: str) -> tuple[str | None, float | None]:
@@ -78,6 +86,52 @@ def url_number_box(
     if checked and not url_usable(raw, low, high, integer=isinstance(step, int)):
         st.warning(warning(code_span(raw[:MAX_URL_NUMBER_CHARS]), value), icon=":material/link:")
     return value
+
+
+def limited_box(
+    key: str,
+    label_key: str,
+    *,
+    default: float,
+    low: float,
+    high: float,
+    step: float,
+    help_key: str,
+    ignored_key: str,
+    used: Callable[[float], object] = lambda value: value,
+    format: str | None = "%g",
+):
+    """A URL-bound number box between ``low`` and ``high`` whose catalogue texts name those limits: the
+    label ``label_key``, the help ``help_key`` and the warning ``ignored_key`` (filled with ``low`` and
+    ``high``; the warning also with the link's text and the value used, written by ``used``)."""
+    return url_number_box(
+        key,
+        t(label_key),
+        default=default,
+        low=low,
+        high=high,
+        step=step,
+        format=format,
+        help=t(help_key, low=low, high=high),
+        warning=lambda given, value: t(ignored_key, given=given, used=used(value), low=low, high=high),
+    )
+
+
+def whole_number_box(key: str, label_key: str, *, default: int, low: int, high: int, texts: str) -> int:
+    """:func:`limited_box` for a count or a seed: steps of 1, no decimals, an int back. Its help and warning
+    are the catalogue's ``{texts}_help`` and ``{texts}_ignored``."""
+    value = limited_box(
+        key,
+        label_key,
+        default=default,
+        low=low,
+        high=high,
+        step=1,
+        format=None,
+        help_key=f"{texts}_help",
+        ignored_key=f"{texts}_ignored",
+    )
+    return int(value)
 
 
 def x0_box(

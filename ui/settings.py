@@ -87,23 +87,18 @@ def apply_projector_style() -> None:
 
 
 def projector_switch() -> None:
-    st.session_state[PROJECTOR_WIDGET_KEY] = is_projector()
-    st.toggle(
-        t("settings.projector"),
-        key=PROJECTOR_WIDGET_KEY,
-        help=t("settings.projector_help"),
-        on_change=_on_projector_switched,
-    )
+    _switch(PROJECTOR_WIDGET_KEY, is_projector(), "settings.projector", _on_projector_switched)
 
 
 def predict_switch() -> None:
-    st.session_state[PREDICT_WIDGET_KEY] = is_predict()
-    st.toggle(
-        t("reveal.switch"),
-        key=PREDICT_WIDGET_KEY,
-        help=t("reveal.switch_help"),
-        on_change=_on_predict_switched,
-    )
+    _switch(PREDICT_WIDGET_KEY, is_predict(), "reveal.switch", _on_predict_switched)
+
+
+def _switch(widget_key: str, on: bool, label_key: str, on_change) -> None:
+    """A toggle showing the setting as it is now (``on``), labelled ``label_key`` with help
+    ``{label_key}_help``; ``on_change`` writes the new value to the session and the URL."""
+    st.session_state[widget_key] = on
+    st.toggle(t(label_key), key=widget_key, help=t(f"{label_key}_help"), on_change=on_change)
 
 
 def _on_predict_switched() -> None:

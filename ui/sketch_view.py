@@ -37,6 +37,7 @@ from calc_core.sketch import (
 from ui import charts
 from ui.components.sketch import sketch_component
 from ui.errors import code_span, show_error
+from ui.format import sentence_number
 from ui.i18n import t
 from ui.settings import is_projector
 from viz.function_plot import function_chart
@@ -336,7 +337,11 @@ def sketch_activity(expr, task: str) -> None:
     if task == "reverse":
         i = problem.point_index
         st.markdown(
-            t("sketch.reverse_prompt", x0=_num(problem.knots[i]), y0=_num(problem.f_knots[i]))
+            t(
+                "sketch.reverse_prompt",
+                x0=sentence_number(problem.knots[i]),
+                y0=sentence_number(problem.f_knots[i]),
+            )
             if i is not None
             else t("sketch.reverse_prompt_free")
         )
@@ -400,18 +405,10 @@ def show_result(expr, problem: Problem, revealed: dict) -> None:
 
 
 def sketch_error_message(err: SketchError) -> str:
-    params = {k: (_num(v) if isinstance(v, float) else v) for k, v in err.params.items()}
+    params = {k: (sentence_number(v) if isinstance(v, float) else v) for k, v in err.params.items()}
     if "index" in params:
         params["index"] = int(params["index"]) + 1  # people count knots from 1
     return t(f"sketch.error_{err.code}", **params)
-
-
-def _num(value: float, digits: int = 3) -> str:
-    value = float(value)
-    if abs(value) < 1e-9:
-        return "0"
-    text = f"{value:.{digits}g}"
-    return text.replace("-", "−")
 
 
 def interval(a: float, b: float) -> str:
@@ -420,7 +417,7 @@ def interval(a: float, b: float) -> str:
     >>> interval(-1.0, 0.25)
     '(−1, 0.25)'
     """
-    return f"({_num(a)}, {_num(b)})"
+    return f"({sentence_number(a)}, {sentence_number(b)})"
 
 
 def _percent(share: float) -> str:
@@ -431,32 +428,47 @@ def judgements(grade: SketchGrade | ReverseGrade, problem: Problem) -> list[str]
     """The judgements as sentences in the reader's language."""
     if isinstance(grade, ReverseGrade):
         return _reverse_judgements(grade, problem)
-    lines = []
-    if grade.coverage < 0.999:
-        lines.append(t("sketch.coverage", share=_percent(grade.coverage)))
-    lines.append(t("sketch.sign_share", share=_percent(grade.sign_share)))
-    for miss in grade.sign_misses:
-        lines.append(
-            t(
-                "sketch.sign_miss",
-                expected=t("sketch.positive" if miss.expected > 0 else "sketch.negative"),
-                where=interval(miss.truth_start, miss.truth_end),
-                moves=t("sketch.rises" if miss.expected > 0 else "sketch.falls"),
-                sketched=t({1: "sketch.positive", -1: "sketch.negative", 0: "sketch.zero"}[miss.sketched]),
-                yours=interval(miss.start, miss.end),
-            )
-        )
+    lines = _sign_lines(grade.coverage, grade, "sketch.sign_share", "sketch.sign_miss", _sign_words)
     lines += _turn_lines(grade, "turn")
     if grade.peak_x is not None:
         lines.append(
             t(
                 "sketch.peak_ok" if grade.peak_found else "sketch.peak_miss",
-                x=_num(grade.peak_x),
-                yours=_num(grade.sketch_peak_x),
+                x=sentence_number(grade.peak_x),
+                yours=sentence_number(grade.sketch_peak_x),
             )
         )
     lines.append(_shape_line(grade.shape_error))
     return lines
+
+
+def _sign_lines(coverage: float, grade: SketchGrade, share_key: str, miss_key: str, words) -> list[str]:
+    """How much was drawn (if not all), the share of right signs, and a sentence per stretch of wrong sign:
+    where it is, where the sketch has it, and ``words(miss)``, what was expected and what was drawn."""
+    lines = [t("sketch.coverage", share=_percent(coverage))] if coverage < 0.999 else []
+    lines.append(t(share_key, share=_percent(grade.sign_share)))
+    for miss in grade.sign_misses:
+        where = interval(miss.truth_start, miss.truth_end)
+        lines.append(t(miss_key, where=where, yours=interval(miss.start, miss.end), **words(miss)))
+    return lines
+
+
+def _sign_words(miss) -> dict[str, str]:
+    """A sketched derivative: its expected sign, how f moves there, and the sign drawn."""
+    return {
+        "expected": t("sketch.positive" if miss.expected > 0 else "sketch.negative"),
+        "moves": t("sketch.rises" if miss.expected > 0 else "sketch.falls"),
+        "sketched": t({1: "sketch.positive", -1: "sketch.negative", 0: "sketch.zero"}[miss.sketched]),
+    }
+
+
+def _reverse_sign_words(miss) -> dict[str, str]:
+    """A sketched function: how it should move, the sign of f′ there, and how the drawing moves."""
+    return {
+        "should": t("sketch.rise" if miss.expected > 0 else "sketch.fall"),
+        "sign": t("sketch.positive" if miss.expected > 0 else "sketch.negative"),
+        "does": t({1: "sketch.rises", -1: "sketch.falls", 0: "sketch.stays_flat"}[miss.sketched]),
+    }
 
 
 def _turn_lines(grade: SketchGrade, prefix: str) -> list[str]:
@@ -468,47 +480,41 @@ def _turn_lines(grade: SketchGrade, prefix: str) -> list[str]:
         lines.append(
             t(
                 f"sketch.{prefix}_ok" if found else f"sketch.{prefix}_miss",
-                x=_num(turn.x),
+                x=sentence_number(turn.x),
                 kind=t("sketch.minimum" if turn.rising else "sketch.maximum"),
             )
         )
     if grade.extra_turns:
-        lines.append(t(f"sketch.{prefix}_extra", xs=", ".join(_num(turn.x) for turn in grade.extra_turns)))
+        lines.append(
+            t(f"sketch.{prefix}_extra", xs=", ".join(sentence_number(turn.x) for turn in grade.extra_turns))
+        )
     return lines
 
 
 def _shape_line(error: float) -> str:
-    return t("sketch.shape", error=_num(error, 2), limit=_num(PASS_SHAPE_ERROR, 2))
+    return t("sketch.shape", error=sentence_number(error, 2), limit=sentence_number(PASS_SHAPE_ERROR, 2))
 
 
 def _reverse_judgements(grade: ReverseGrade, problem: Problem) -> list[str]:
     slope = grade.slope
-    lines = []
-    if grade.values.coverage < 0.999:
-        lines.append(t("sketch.coverage", share=_percent(grade.values.coverage)))
-    lines.append(t("sketch.reverse_sign_share", share=_percent(slope.sign_share)))
-    for miss in slope.sign_misses:
-        lines.append(
-            t(
-                "sketch.reverse_sign_miss",
-                should=t("sketch.rise" if miss.expected > 0 else "sketch.fall"),
-                where=interval(miss.truth_start, miss.truth_end),
-                sign=t("sketch.positive" if miss.expected > 0 else "sketch.negative"),
-                does=t({1: "sketch.rises", -1: "sketch.falls", 0: "sketch.stays_flat"}[miss.sketched]),
-                yours=interval(miss.start, miss.end),
-            )
-        )
+    lines = _sign_lines(
+        grade.values.coverage,
+        slope,
+        "sketch.reverse_sign_share",
+        "sketch.reverse_sign_miss",
+        _reverse_sign_words,
+    )
     lines += _turn_lines(slope, "reverse_turn")
     i = problem.point_index
     if grade.point_error is None:
-        lines.append(t("sketch.point_missing", x0=_num(problem.knots[i])))
+        lines.append(t("sketch.point_missing", x0=sentence_number(problem.knots[i])))
     else:
         lines.append(
             t(
                 "sketch.point_ok" if grade.point_error <= 0.15 else "sketch.point_miss",
-                x0=_num(problem.knots[i]),
-                y0=_num(problem.f_knots[i]),
-                error=_num(grade.point_error, 2),
+                x0=sentence_number(problem.knots[i]),
+                y0=sentence_number(problem.f_knots[i]),
+                error=sentence_number(grade.point_error, 2),
             )
         )
     lines.append(_shape_line(grade.values.shape_error))

@@ -148,37 +148,28 @@ def partials_chart(
     slice_height = round((size - 70) / 2)
     shared = {"half": half, "f_scale": f_scale, "style": style, "width": slice_width, "height": slice_height}
     shared["answer"] = answer
+    # The slice along x (y held at the point: its slider is y's) and the slice along y, dashed.
+    along_axes = (
+        ("x", "y", SLICE_Y, (x_lo, x_hi), SLICE_ALONG_X_COLOR, None),
+        ("y", "x", SLICE_X, (y_lo, y_hi), SLICE_ALONG_Y_COLOR, SLICE_DASH),
+    )
     slices = [
         _slice(
             at_point,
-            along="x",
-            fixed="y",
-            slope="fx",
-            param=SLICE_Y,
-            domain=(x_lo, x_hi),
-            color=SLICE_ALONG_X_COLOR,
-            dash=None,
-            title=labels["slice_x_title"],
-            x_title=labels["x"],
+            along=along,
+            fixed=fixed,
+            slope=f"f{along}",
+            param=param,
+            domain=domain,
+            color=color,
+            dash=dash,
+            title=labels[f"slice_{along}_title"],
+            x_title=labels[along],
             y_title=labels["value"],
-            slope_title=labels["partial_x"],
+            slope_title=labels[f"partial_{along}"],
             **shared,
-        ),
-        _slice(
-            at_point,
-            along="y",
-            fixed="x",
-            slope="fy",
-            param=SLICE_X,
-            domain=(y_lo, y_hi),
-            color=SLICE_ALONG_Y_COLOR,
-            dash=SLICE_DASH,
-            title=labels["slice_y_title"],
-            x_title=labels["y"],
-            y_title=labels["value"],
-            slope_title=labels["partial_y"],
-            **shared,
-        ),
+        )
+        for along, fixed, param, domain, color, dash in along_axes
     ]
     readout_expression = (
         f"{literal(labels['point'])} + ' (' + format(datum.x, '.3~g') + ', ' + format(datum.y, '.3~g')"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -61,6 +62,15 @@ def run_page(key: str, timeout: float = PAGE_TIMEOUT, **query_params) -> AppTest
     assert_no_exception(at)
     assert at.title[0].value in {translate(language, f"{key}.title") for language in LANGUAGES}
     return at
+
+
+def assert_title_in(at: AppTest, language: str, title_key: str | None = None) -> None:
+    """The page's title is in ``language`` (Chinese characters in it exactly in zh), and is ``title_key``'s
+    text if that is given."""
+    title = at.title[0].value
+    assert bool(CJK.search(title)) == (language == "zh"), title
+    if title_key is not None:
+        assert title == translate(language, title_key)
 
 
 def assert_no_exception(at: AppTest) -> None:
@@ -122,10 +132,43 @@ HOSTILE_FUNCTIONS = (
     "x.__class__",
 )
 INVISIBLE = "\x00\u202e\u2066\u2069"
+# Texts for an input box or a link, and the error codes that are a reasonable answer to each.
+HOSTILE_INPUTS = {
+    "__import__('os').system('touch {marker}')": {"unknown_name"},
+    "().__class__.__bases__[0].__subclasses__()": {"bad_number", "unexpected_character", "unexpected_token"},
+    "9^9^9": {"power_too_large"},
+    "x+" * 5000 + "x": {"too_long"},
+    "x" * 10_000: {"too_long"},
+    "x\x00+1": {"control_character"},
+    "x\u202e+1": {"control_character"},
+    "\u2066x\u2069": {"control_character"},
+    "lambda: 1": {"unknown_name"},
+    "[x for x in ()]": {"unexpected_character"},
+    "(x:=1)": {"unexpected_character"},
+    "'abc'": {"unexpected_character"},
+    "x.__class__": {"bad_number", "unexpected_character", "unexpected_token"},
+    "sin 2x": {"function_needs_parentheses"},
+    "sinx": {"unknown_name"},
+    "((x": {"missing_closing_parenthesis"},
+    "3x + $": {"unexpected_character"},
+}
 
 
 def hostile_text(template: str, marker) -> str:
     return template.format(marker=marker) if "{marker}" in template else template
+
+
+def hostile_case(template: str, folder, name: str = MARKER_NAME) -> tuple[str, Path]:
+    """The text of ``template`` with its marker file in ``folder`` (a test's tmp_path), and that marker."""
+    marker = Path(folder) / name
+    return hostile_text(template, marker), marker
+
+
+def expected_refusal(text: str, template: str) -> ExpressionError:
+    """The parser's refusal of ``text``, made from ``template`` of HOSTILE_INPUTS, with one of its codes."""
+    err = error_code_of(text)
+    assert err.code in HOSTILE_INPUTS[template], (template, err.code)
+    return err
 
 
 def error_code_of(text: str, variables=None) -> ExpressionError:

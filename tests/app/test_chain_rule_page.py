@@ -10,7 +10,15 @@ import pytest
 
 from calc_core.errors import ExpressionError
 from calc_core.parser import parse_expression
-from tests.app.helpers import CJK, HOSTILE_FUNCTIONS, assert_no_exception, headings, literal_fragment, run_app
+from tests.app.helpers import (
+    HOSTILE_FUNCTIONS,
+    assert_no_exception,
+    assert_title_in,
+    headings,
+    hostile_case,
+    literal_fragment,
+    run_app,
+)
 from ui import navigation
 from ui.i18n import LANGUAGES, translate
 from ui.navigation import PAGES
@@ -104,7 +112,7 @@ def test_each_part_runs_alone_with_its_sections(language, part):
     markdown = "\n".join(texts_of(at, "markdown"))
     for key in PART_SMALL_HEADINGS.get(part, ()):  # smaller headings, inside Markdown
         assert f"### {translate(language, f'chain_rule.{key}')}" in markdown
-    assert bool(CJK.search(at.title[0].value)) == (language == "zh")
+    assert_title_in(at, language)
     assert not at.error and not at.warning
 
 
@@ -355,16 +363,14 @@ CASES += [("zh", key, HOSTILE[0]) for key in BOXES] + [("zh", "expr", text) for 
 
 @pytest.mark.parametrize(("language", "key", "template"), CASES, ids=lambda v: repr(v)[:20])
 def test_hostile_text_in_every_box_is_refused_with_its_message(language, key, template, tmp_path):
-    marker = tmp_path / MARKER
-    text = template.format(marker=marker) if "{marker}" in template else template
+    text, marker = hostile_case(template, tmp_path, MARKER)
     at = open_page(language, **{key: text})
     assert_refused(at, language, text, BOXES[key], marker)
 
 
 @pytest.mark.parametrize("template", HOSTILE, ids=lambda v: repr(v)[:20])
 def test_hostile_text_in_the_composite_box_is_refused(template, tmp_path):
-    marker = tmp_path / MARKER
-    text = template.format(marker=marker) if "{marker}" in template else template
+    text, marker = hostile_case(template, tmp_path, MARKER)
     at = open_page()
     at.text_input(key="chain_composite").set_value(text)
     at.button(key="chain_split").click().run()

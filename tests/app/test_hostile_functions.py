@@ -15,11 +15,10 @@ from calc_core.multivariate import detect_variables
 from tests.app.helpers import (
     HOSTILE_FUNCTIONS,
     INVISIBLE,
-    MARKER_NAME,
     charts,
     error_code_of,
     headings,
-    hostile_text,
+    hostile_case,
     literal_fragment,
     page_spec,
     run_page,
@@ -75,8 +74,7 @@ PAGES_WITH_F = {
 def test_hostile_function_in_the_url_gets_its_message(key, template, language, tmp_path, monkeypatch):
     make_landing_page(monkeypatch, page_spec(key))
     parse, rest_of_page = PAGES_WITH_F[key]
-    marker = tmp_path / MARKER_NAME
-    text = hostile_text(template, marker)
+    text, marker = hostile_case(template, tmp_path)
     err = parse(text)
 
     at = run_page(key, lang=language, f=text)

@@ -249,14 +249,20 @@ def test_an_exercise_opens_its_task_and_the_address_bar_keeps_it(page, page_erro
     assert_no_exception(page, page_errors)
 
 
-def test_gradient_arrow_drag_then_reveal(page, page_errors, app_server, screenshot_dir):
-    """The gradient page: drag an arrow for ∇f at the point, Reveal, the angle and length errors appear."""
+def open_the_arrow_map(page, app_server, lang: str):
+    """The gradient page with its arrow map in view; returns the sent-frame log, the map, and the number of
+    frames sent so far (what the page's own runs sent)."""
     frames = SentFrames(page)
-    open_app(page, f"{app_server.url}/gradient?{urlencode({'lang': 'zh'})}")
+    open_app(page, f"{app_server.url}/gradient?{urlencode({'lang': lang})}")
     arrow_map = page.locator('[data-testid="sketch-arrow"]')
     arrow_map.scroll_into_view_if_needed()
     page.wait_for_timeout(SETTLE_MS)
-    before = len(frames.types)
+    return frames, arrow_map, len(frames.types)
+
+
+def test_gradient_arrow_drag_then_reveal(page, page_errors, app_server, screenshot_dir):
+    """The gradient page: drag an arrow for ∇f at the point, Reveal, the angle and length errors appear."""
+    frames, arrow_map, before = open_the_arrow_map(page, app_server, "zh")
     point = arrow_map.locator(".sk-given-point")
     dot = point.bounding_box()
     start = (dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
@@ -275,7 +281,27 @@ def test_gradient_arrow_drag_then_reveal(page, page_errors, app_server, screensh
     truth_arrow = page.locator('[data-testid="sketch-arrow"] .sk-truth-arrow')
     assert truth_arrow.get_attribute("visibility") == "visible"
     body = page.locator('[data-testid="stMain"]').inner_text()
-    assert "|∇f| = " in body
+    assert "‖∇f‖ = " in body
     page.locator('[data-testid="sketch-arrow"]').scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "gradient-arrow-zh.png"))
+    assert_no_exception(page, page_errors)
+
+
+def test_gradient_arrow_with_the_keyboard_only(page, page_errors, app_server):
+    """The arrow keys move the arrow's tip (announced in the status line); Reveal grades it. For
+    f = x₁² + 4x₂² at (1, 0.5), ∇f = (2, 4) points at 63.4°; an arrow moved straight up points at 90°."""
+    frames, arrow_map, before = open_the_arrow_map(page, app_server, "en")
+    arrow_map.focus()
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowUp")
+    assert arrow_map.locator(".sk-guess-arrow").get_attribute("visibility") == "visible"
+    status = page.get_by_text("Your ∇f: (0,", exact=False)
+    assert status.count() >= 1  # the tip's coordinates, read out to a screen reader
+    page.wait_for_timeout(SETTLE_MS)
+    assert frames.types[before:] == [], f"moving the arrow sent {frames.types[before:]}"
+    page.locator(REVEAL).click()
+    wait_for_app_run(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText.includes('63.4°')")
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "your arrow at 90°" in body
     assert_no_exception(page, page_errors)

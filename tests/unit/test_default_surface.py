@@ -11,14 +11,12 @@ from PIL import Image
 
 from calc_core.sandbox import shutdown
 from ui.i18n import LANGUAGES
-from ui.views.multivariate import default_surface
-from ui.views.multivariate.default_surface import asset_path, default_function_key, draw_png, shipped_png
-from ui.views.multivariate.surface import surface_future
+from ui.views.multivariate import surface
+from ui.views.multivariate.default_surface import asset_path, default_function_key, shipped_png
+from ui.views.multivariate.surface import draw_default_png, surface_future
 
 VARIANTS = [(language, projector) for language in LANGUAGES for projector in (False, True)]
-REGENERATE = (
-    "the shipped surface is out of date: run `.venv/bin/python -m ui.views.multivariate.default_surface`"
-)
+REGENERATE = "the shipped surface is out of date: run `.venv/bin/python -m ui.views.multivariate.surface`"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -34,7 +32,7 @@ def pixels(png: bytes) -> np.ndarray:
 @pytest.mark.parametrize(("language", "projector"), VARIANTS)
 def test_the_shipped_surface_is_the_one_drawn_now(language, projector):
     shipped = pixels(asset_path(language, projector).read_bytes())
-    drawn = pixels(draw_png(language, projector))
+    drawn = pixels(draw_default_png(language, projector))
     assert shipped.shape == drawn.shape, REGENERATE
     # Font rasterisation may differ by a shade between machines; a changed word, colour or view changes
     # hundreds of pixels by far more (the other language's legend alone: about 0.6 % of them).
@@ -50,7 +48,7 @@ def test_each_language_and_mode_has_its_own_picture():
 
 
 def test_the_opening_function_is_answered_from_the_file_without_drawing(monkeypatch):
-    monkeypatch.setattr(default_surface, "draw_png", lambda *a: pytest.fail("drew the shipped picture"))
+    monkeypatch.setattr(surface, "render_surface", lambda *a: pytest.fail("drew the shipped picture"))
     key = (*default_function_key(), "zh", True)
     future = surface_future(key)
     assert future.done() and future.result() == asset_path("zh", True).read_bytes()

@@ -173,3 +173,101 @@ def test_cjk_gap_detector(value, gaps):
 def test_no_space_or_line_break_between_chinese_characters():
     found = {key: cjk_gaps(value) for key, value in load_catalogue("zh").items()}
     assert {key: gaps for key, gaps in found.items() if gaps} == {}
+
+
+# The meaning audit (issue 15): what a bilingual reader checks pair by pair, as rules a test can hold.
+CHINESE_DOCS = [ROOT / "docs" / "teaching.zh.md", ROOT / "docs" / "input.zh.md"]
+HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+NUMBER = re.compile(r"(?<![A-Za-z_\d])\d+(?:\.\d+)?")  # not the 2 of D2L, the 1 of x1, the 64 of float64
+
+# Keys whose two values legitimately write a number differently: (numbers only in en, numbers only in zh).
+NUMBERS_WRITTEN_IN_WORDS = {
+    # "more than 2,000 years" is 两千多年 in Chinese prose; the digits 2000 would read as a year.
+    "limits.intro": ({"2000"}, set()),
+    "limits.exhaustion_body": ({"2000"}, set()),
+    "limits.link_back_body": ({"2000"}, set()),
+    # "A 3D surface" is 三维曲面.
+    "partials.surface_alt": ({"3"}, set()),
+}
+
+
+def numbers(template: str) -> set[str]:
+    """The numbers a template's reader sees, outside its {placeholders}; 2,500 and 2500 are the same.
+
+    For example "about 2,500 years, {n} sides, $\\frac{{1}}{{7}}$" gives {"2500", "1", "7"}.
+    """
+    literal = "".join(text for text, *_ in string.Formatter().parse(template))
+    return set(NUMBER.findall(THOUSANDS.sub("", literal)))
+
+
+def test_numbers_reader():
+    assert numbers("about 2,500 years, {n} sides, $\\frac{{1}}{{7}}$") == {"2500", "1", "7"}
+    assert numbers("大约 2500 年，1, 2 和 0.00001") == {"2500", "1", "2", "0.00001"}
+    assert numbers("D2L 2.4 节，x1 和 float64") == {"2.4"}
+
+
+@pytest.mark.parametrize("key", sorted(load_catalogue("en")))
+def test_the_same_numbers_in_both_languages(key):
+    """A number in one language's text and not in the other's is a different claim (or a dropped clause)."""
+    english, chinese = numbers(load_catalogue("en")[key]), numbers(load_catalogue("zh")[key])
+    only_english, only_chinese = NUMBERS_WRITTEN_IN_WORDS.get(key, (set(), set()))
+    assert (english - chinese, chinese - english) == (only_english, only_chinese)
+
+
+def test_the_allow_list_of_numbers_names_real_keys():
+    assert set(NUMBERS_WRITTEN_IN_WORDS) <= set(load_catalogue("en"))
+
+
+# After its first mention the book is 书中 or 《动手学深度学习》 in Chinese, never "D2L" doing something
+# ("D2L 用……", "D2L 把……", "与 D2L 相同"). "D2L" may stay only where it labels: as a possessive (D2L 的),
+# before a section or exercise number (D2L 2.5, D2L 第 2.4 节), in parentheses ((D2L)) or before a colon.
+D2L_AS_ACTOR = re.compile(r"D2L(?!\s*(?:的|\d|第|）|\)|：))")
+
+
+def chinese_texts() -> dict[str, str]:
+    texts = {f"zh.toml {key}": value for key, value in load_catalogue("zh").items()}
+    texts |= {path.name: path.read_text(encoding="utf-8") for path in CHINESE_DOCS if path.exists()}
+    return texts
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("书中的例子，D2L 的图", 0),
+        ("（D2L 2.5 节）、D2L 第 2.4 节、分母布局（D2L）、D2L：3x²", 0),
+        ("本页先重现 D2L 例子", 1),
+        ("与 SymPy 和 D2L 相同", 1),
+        ("（D2L 用的那种）", 1),
+    ],
+)
+def test_d2l_as_actor_detector(text, found):
+    assert len(D2L_AS_ACTOR.findall(text)) == found
+
+
+def test_chinese_text_does_not_make_d2l_the_subject():
+    found = {name: D2L_AS_ACTOR.findall(text) for name, text in chinese_texts().items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+# Chinese sentences take full-width punctuation: an ASCII comma, colon, semicolon, question or exclamation
+# mark right after a Chinese character, or right before one, is a half-width slip (函数, 例如 → 函数，例如).
+ASCII_PUNCTUATION_BY_HAN = re.compile(rf"{HAN}[,:;?!]|[,:;?!][ \t]*{HAN}")
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [("函数, 例如", 1), ("是多少?", 1), ("例如：`1, 2`", 0), ("点 (1, 2) 处", 0), ("x1,x2", 0)],
+)
+def test_ascii_punctuation_detector(text, found):
+    assert len(ASCII_PUNCTUATION_BY_HAN.findall(text)) == found
+
+
+def test_no_ascii_punctuation_beside_chinese_characters():
+    found = {name: ASCII_PUNCTUATION_BY_HAN.findall(text) for name, text in chinese_texts().items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+@pytest.mark.parametrize("path", CHINESE_DOCS, ids=lambda path: path.name)
+def test_no_space_or_line_break_between_chinese_characters_in_the_chinese_docs(path):
+    assert cjk_gaps(path.read_text(encoding="utf-8")) == []

@@ -451,6 +451,29 @@ _LEAVES = ["x", "2", "3", "0.5", "π", "e", "x²", "7"]
 # The newer notations: scientific notation, bars, log bases, inverse and squared function names.
 _MORE_LEAVES = ["1e-3", "6.02e23", "2.5E2", "1e-300", "|x|", "ℯ", "sin x"]
 _MORE_KINDS = ["bars", "log_base", "inverse", "squared"]
+# How each kind of node is written, around its operands; {choice} is drawn from _CHOICES[kind].
+_TEMPLATES = {
+    "add": "{left} + {right}",
+    "sub": "{left} − ({right})",
+    "mul": "({left})*({right})",
+    "implicit": "{choice}({left})",
+    "div": "({left}) / ({right})",
+    "pow": "({left})^{choice}",
+    "call": "{choice}({left})",
+    "neg": "-({left})",
+    "bars": "|{left}|",
+    "log_base": "{choice}({left})",
+    "inverse": "{choice}({left})",
+    "squared": "{choice}({left})",
+}
+_CHOICES = {
+    "implicit": ["2", "3"],
+    "pow": ["2", "3", "(1/2)", "-1"],
+    "call": _UNARY,
+    "log_base": ["log_2", "log10", "lg", "log_e"],
+    "inverse": ["sin⁻¹", "cos^-1", "tan^(-1)", "sinh⁻¹"],
+    "squared": ["sin²", "cos^2", "ln^3"],
+}
 
 
 @st.composite
@@ -465,29 +488,8 @@ def student_expression(draw, depth=0, more=False):
     kind = draw(st.sampled_from(kinds))
     left = draw(student_expression(depth=depth + 1, more=more))
     right = draw(student_expression(depth=depth + 1, more=more))
-    if kind == "bars":
-        return f"|{left}|"
-    if kind == "log_base":
-        return f"{draw(st.sampled_from(['log_2', 'log10', 'lg', 'log_e']))}({left})"
-    if kind == "inverse":
-        return f"{draw(st.sampled_from(['sin⁻¹', 'cos^-1', 'tan^(-1)', 'sinh⁻¹']))}({left})"
-    if kind == "squared":
-        return f"{draw(st.sampled_from(['sin²', 'cos^2', 'ln^3']))}({left})"
-    if kind == "add":
-        return f"{left} + {right}"
-    if kind == "sub":
-        return f"{left} − ({right})"
-    if kind == "mul":
-        return f"({left})*({right})"
-    if kind == "implicit":
-        return f"{draw(st.sampled_from(['2', '3']))}({left})"
-    if kind == "div":
-        return f"({left}) / ({right})"
-    if kind == "pow":
-        return f"({left})^{draw(st.sampled_from(['2', '3', '(1/2)', '-1']))}"
-    if kind == "call":
-        return f"{draw(st.sampled_from(_UNARY))}({left})"
-    return f"-({left})"
+    choice = draw(st.sampled_from(_CHOICES[kind])) if kind in _CHOICES else ""
+    return _TEMPLATES[kind].format(left=left, right=right, choice=choice)
 
 
 def _same_function(a, b) -> bool:

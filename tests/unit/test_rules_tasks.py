@@ -205,4 +205,6 @@ def test_hostile_but_valid_input_times_out_in_the_worker():
     expr = parse_expression("sin(sin(3+exp(exp(exp(3)))))")
     with pytest.raises(ExpressionError) as raised:
         service.tangent_data(expr, X, "x", *slider_grid(1.0), 1.0)
+    if raised.value.code == "busy":  # the worker had under half its time on a CPU: no verdict on the input
+        pytest.skip("the machine was too busy for a verdict on the time limit")
     assert raised.value.code == "timeout"

@@ -19,9 +19,9 @@ import pytest
 import sympy
 
 import calc_core
-from calc_core import sandbox, worker
+from calc_core import sandbox, worker, worker_pool
 from calc_core.errors import ExpressionError
-from calc_core.sandbox import PROJECT_ROOT, WorkerPool, _Outcome
+from calc_core.sandbox import PROJECT_ROOT, Outcome, WorkerPool
 from calc_core.tasks import TASKS
 
 pytestmark = pytest.mark.skipif(
@@ -160,7 +160,7 @@ def test_a_cached_failure_is_answered_from_the_cache(pool):
     ids=["starved by a loaded machine", "used its time", "CPU time unknown"],
 )
 def test_a_timeout_is_the_inputs_fault_only_if_the_worker_had_the_cpu(monkeypatch, cpu_seconds, code, cached):
-    monkeypatch.setattr(sandbox._Worker, "cpu_seconds", lambda worker: cpu_seconds)
+    monkeypatch.setattr(sandbox.WorkerProcess, "cpu_seconds", lambda worker: cpu_seconds)
     with WorkerPool(1, timeout=LIMIT) as pool:
         assert pool.wait_ready()
         with pytest.raises(ExpressionError) as caught:
@@ -176,10 +176,10 @@ def test_a_workers_cpu_time_is_read_while_it_runs(single):
 
 
 def test_a_cached_timeout_says_nothing_about_a_longer_limit():
-    after_one_second = _Outcome.error("timeout", seconds=1)
+    after_one_second = Outcome.error("timeout", seconds=1)
     assert after_one_second.answers(1.0) and after_one_second.answers(0.5)
     assert not after_one_second.answers(3.0)
-    assert _Outcome.error("unknown_name", name="q").answers(3.0)
+    assert Outcome.error("unknown_name", name="q").answers(3.0)
 
 
 def test_the_same_input_from_two_sessions_is_computed_once(pool):
@@ -475,8 +475,10 @@ def test_a_reimported_sandbox_replaces_the_old_process_wide_pool(monkeypatch):
     old_pool = sandbox.get_pool()
     assert old_pool.wait_ready()
     old_pids = old_pool.worker_pids()
-    monkeypatch.delitem(sys.modules, "calc_core.sandbox")  # both restored after the test
-    monkeypatch.setattr(calc_core, "sandbox", sandbox)
+    # Streamlit evicts every watched module, so the sandbox's own modules too; all restored after the test.
+    for name in ("sandbox", "worker_pool", "worker_handle", "result_cache"):
+        monkeypatch.delitem(sys.modules, f"calc_core.{name}")
+        monkeypatch.setattr(calc_core, name, getattr(calc_core, name))
     reimported = importlib.import_module("calc_core.sandbox")
     try:
         assert reimported is not sandbox
@@ -505,6 +507,8 @@ def test_an_expression_too_slow_to_evaluate_costs_one_time_limit_for_every_task(
     for ask in asks:
         with pytest.raises(ExpressionError) as caught:
             ask()
+        if caught.value.code == "busy":  # not cached, by design: the counts below would not hold
+            pytest.skip("the machine was too busy for a verdict on the time limit")
         assert caught.value.code == "timeout"
     stats = pool.cache.stats()
     # Two evaluations (the slow expression, once; exp(u), the chain's outer function) and no task after them
@@ -518,7 +522,7 @@ def test_the_first_workers_start_one_after_another(monkeypatch):
     """Each start is half a second of imports; started together they would take the CPU from the server's
     first reader. So a worker starts only when the one before it has said it is ready."""
     events = []
-    start, says_ready = sandbox._Worker.start.__func__, sandbox._says_ready
+    start, says_ready = sandbox.WorkerProcess.start.__func__, worker_pool.says_ready
 
     def recorded_start(cls, memory_mb):
         events.append("start")
@@ -529,8 +533,8 @@ def test_the_first_workers_start_one_after_another(monkeypatch):
         events.append("ready" if ready else "failed")
         return ready
 
-    monkeypatch.setattr(sandbox._Worker, "start", classmethod(recorded_start))
-    monkeypatch.setattr(sandbox, "_says_ready", recorded_ready)
+    monkeypatch.setattr(sandbox.WorkerProcess, "start", classmethod(recorded_start))
+    monkeypatch.setattr(worker_pool, "says_ready", recorded_ready)
     with WorkerPool(size=3, timeout=LIMIT) as pool:
         assert pool.wait_ready()
         assert len(pool.worker_pids()) == 3

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from calc_core.sandbox import FRAME_HEADER, ResultCache, WorkerPool, _Outcome
+from calc_core.sandbox import FRAME_HEADER, Outcome, ResultCache, WorkerPool
 from calc_core.worker import encode_frame
 
 
@@ -19,7 +19,7 @@ def echo_pool():
 
     def echo(task, args, limit):
         computed.append((task, args))
-        return _Outcome(encode_frame(("ok", {"task": task, "args": args}))[FRAME_HEADER.size :])
+        return Outcome(encode_frame(("ok", {"task": task, "args": args}))[FRAME_HEADER.size :])
 
     pool._compute = echo
     yield pool, computed

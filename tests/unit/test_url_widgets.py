@@ -35,7 +35,7 @@ def bound_widgets() -> list[tuple[str, str]]:
 
 def test_the_scan_finds_the_bound_widgets():
     widgets = bound_widgets()
-    assert (ONE_PLACE, "number_input") in widgets and ("ui/expression_input.py", "text_input") in widgets
+    assert (ONE_PLACE, "number_input") in widgets and (ONE_PLACE, "text_input") in widgets
 
 
 def test_every_bound_widget_but_a_text_box_is_made_in_one_place():

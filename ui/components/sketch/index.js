@@ -85,6 +85,33 @@ function panel(parent, opts) {
 }
 
 // A polyline through (xs, ys) broken at missing values and at points outside the y range.
+// Under the drawing, in both modes: the status line (read out by screen readers), Clear and Reveal, a hint.
+function controls(root, text) {
+  const status = html("div", { class: "sk-status", "aria-live": "polite", "data-testid": "sketch-status" }, root);
+  const buttons = html("div", { class: "sk-buttons" }, root);
+  const clear = html("button", { type: "button", class: "sk-button", "data-testid": "sketch-clear" }, buttons);
+  clear.textContent = text.clear;
+  const reveal = html("button", { type: "button", class: "sk-button sk-primary", "data-testid": "sketch-reveal" }, buttons);
+  reveal.textContent = text.reveal;
+  const hint = html("div", { class: "sk-hint" }, root);
+  hint.textContent = text.hint;
+  return { status, clear, reveal };
+}
+
+// Where a pointer event falls in the SVG's own units (it is drawn W wide and `height` high, then scaled).
+function svgPoint(svg, event, height) {
+  const rect = svg.getBoundingClientRect();
+  return [((event.clientX - rect.left) / rect.width) * W, ((event.clientY - rect.top) / rect.height) * height];
+}
+
+// After the student changes the drawing: a revealed answer hides again (it answered the old one), redraw.
+function changedThen(data, state, render) {
+  return () => {
+    if (data.revealed) state.hideReveal = true;
+    render();
+  };
+}
+
 function pathOf(p, xs, ys, ylim) {
   let d = "";
   let pen = false;
@@ -147,14 +174,7 @@ function curveMode(component, root, data) {
   const cursor = el("line", { class: "sk-cursor", y1: PAD.top, y2: draw.height - PAD.bottom }, svg);
   const selected = el("circle", { r: 7, class: "sk-selected" }, svg);
 
-  const status = html("div", { class: "sk-status", "aria-live": "polite", "data-testid": "sketch-status" }, root);
-  const buttons = html("div", { class: "sk-buttons" }, root);
-  const clear = html("button", { type: "button", class: "sk-button", "data-testid": "sketch-clear" }, buttons);
-  clear.textContent = text.clear;
-  const reveal = html("button", { type: "button", class: "sk-button sk-primary", "data-testid": "sketch-reveal" }, buttons);
-  reveal.textContent = text.reveal;
-  const hint = html("div", { class: "sk-hint" }, root);
-  hint.textContent = text.hint;
+  const { status, clear, reveal } = controls(root, text);
 
   const ylim = data.draw.ylim;
   const step = (ylim[1] - ylim[0]) / 40;
@@ -196,17 +216,12 @@ function curveMode(component, root, data) {
     svg.setAttribute("data-drawn", String(state.y.filter((v) => v !== null).length));
   }
 
-  function changed() {
-    if (data.revealed) state.hideReveal = true;
-    render();
-  }
+  const changed = changedThen(data, state, render);
 
   // Pointer and touch: a stroke sets every knot it passes over, by linear interpolation between events.
   let last = null;
   function toData(event) {
-    const rect = svg.getBoundingClientRect();
-    const sx = ((event.clientX - rect.left) / rect.width) * W;
-    const sy = ((event.clientY - rect.top) / rect.height) * draw.height;
+    const [sx, sy] = svgPoint(svg, event, draw.height);
     return [draw.ix(sx), clamp(draw.iy(sy))];
   }
   function nearestKnot(x) {
@@ -345,14 +360,7 @@ function arrowMode(component, root, data) {
   const guessHead = el("circle", { r: 6, class: "sk-guess-head" }, svg);
   const truthHead = el("circle", { r: 5, class: "sk-truth-head" }, svg);
   el("circle", { cx: map.px(pxp), cy: map.py(pyp), r: 5, class: "sk-given-point" }, svg);
-  const status = html("div", { class: "sk-status", "aria-live": "polite", "data-testid": "sketch-status" }, root);
-  const buttons = html("div", { class: "sk-buttons" }, root);
-  const clear = html("button", { type: "button", class: "sk-button", "data-testid": "sketch-clear" }, buttons);
-  clear.textContent = text.clear;
-  const reveal = html("button", { type: "button", class: "sk-button sk-primary", "data-testid": "sketch-reveal" }, buttons);
-  reveal.textContent = text.reveal;
-  const hint = html("div", { class: "sk-hint" }, root);
-  hint.textContent = text.hint;
+  const { status, clear, reveal } = controls(root, text);
 
   function describe() {
     if (state.tip === null) return text.arrow_empty;
@@ -380,15 +388,10 @@ function arrowMode(component, root, data) {
     truthHead.setAttribute("visibility", show ? "visible" : "hidden");
     svg.setAttribute("data-arrow", describe()); // (announced through the status line, aria-live)
   }
-  function changed() {
-    if (data.revealed) state.hideReveal = true;
-    render();
-  }
+  const changed = changedThen(data, state, render);
   let dragging = false;
   function setTip(event) {
-    const rect = svg.getBoundingClientRect();
-    const sx = ((event.clientX - rect.left) / rect.width) * W;
-    const sy = ((event.clientY - rect.top) / rect.height) * height;
+    const [sx, sy] = svgPoint(svg, event, height);
     state.tip = [(map.ix(sx) - pxp) / s, (map.iy(sy) - pyp) / s];
     changed();
   }

@@ -16,7 +16,7 @@ from ui.errors import show_error
 from ui.expression_input import forget_text_of_another_page, show_reading_notes_of
 from ui.format import math_name, name_latex, name_text
 from ui.i18n import current_language, translate
-from ui.inputs import url_number_box
+from ui.inputs import url_number_box, url_text_box
 
 POINT_LIMIT = 1e6  # |x0| and every coordinate of a point
 
@@ -98,11 +98,10 @@ def _parsed(text: str, variables: tuple[str, ...]):
 def formula_box(key: str, default: str, variables: tuple[str, ...], label: str, example: str):
     """A text box bound to ``?{key}=``: the parsed expression, or None after showing why not."""
     forget_text_of_another_page(key, default, tuple(variables), lambda text: _parsed(text, tuple(variables)))
-    text = st.text_input(
+    text = url_text_box(
+        key,
         label,
-        value=default,
-        key=key,
-        bind="query-params",
+        default,
         placeholder=t("chain_rule.placeholder", example=example),
         help=t("chain_rule.box_help", variables=", ".join(name_text(v) for v in variables)),
     )

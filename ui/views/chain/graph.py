@@ -215,20 +215,14 @@ def step_sentence(report: dict, step: int) -> str:
     if phase == "start":
         return t("chain_rule.step_sentence_start", total=total, nodes=len(nodes))
     node = nodes[focus]
-    if phase == "forward":
-        return t(
-            "chain_rule.step_sentence_forward",
-            step=step,
-            total=total,
-            node=name_text(node["name"]) or node["label"],
-            value=number(report["values"][focus]),
-        )
+    # Forward, the step computed the node's value; backward, its gradient (the adjoint).
+    name, values = ("value", report["values"]) if phase == "forward" else ("gradient", report["adjoints"])
     return t(
-        "chain_rule.step_sentence_backward",
+        f"chain_rule.step_sentence_{phase}",
         step=step,
         total=total,
         node=name_text(node["name"]) or node["label"],
-        gradient=number(report["adjoints"][focus]),
+        **{name: number(values[focus])},
     )
 
 

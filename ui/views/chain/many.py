@@ -39,42 +39,50 @@ class ManySetup:
 
     name: str  # "general" or "exercise"
     outer_name: str
-    outer_key: str
     outer_default: str
     outer_variables: tuple[str, ...]
-    inner_keys: tuple[str, ...]
     inner_defaults: tuple[str, ...]
     inner_variables: tuple[str, ...]
-    point_keys: tuple[str, ...]
     point_defaults: tuple[float, ...]
     sizable: bool  # the reader chooses m and n
+    # A box's URL name is the name of what it holds, after this prefix (exercise 4's x, y, z and u would
+    # otherwise share the links' keys with the general form's boxes and the page's own).
+    key_prefix: str = ""
+
+    @property
+    def outer_key(self) -> str:
+        return self.key_prefix + self.outer_name
+
+    @property
+    def inner_keys(self) -> tuple[str, ...]:
+        """The inner functions' boxes, one per variable of the outer function."""
+        return tuple(self.key_prefix + name for name in self.outer_variables)
+
+    @property
+    def point_keys(self) -> tuple[str, ...]:
+        return tuple(self.key_prefix + name for name in self.inner_variables)
 
 
 GENERAL = ManySetup(
     name="general",
     outer_name="y",
-    outer_key="y",
     outer_default="u1^2 + u2^2",
     outer_variables=("u1", "u2", "u3"),
-    inner_keys=("u1", "u2", "u3"),
     inner_defaults=("x1*x2", "x1 + x2", "x1 - x2"),
     inner_variables=("x1", "x2", "x3"),
-    point_keys=("x1", "x2", "x3"),
     point_defaults=(1.0, 2.0, 0.5),
     sizable=True,
 )
 EXERCISE_4 = ManySetup(
     name="exercise",
     outer_name="u",
-    outer_key="eu",
     outer_default="x^2 + y*z",
     outer_variables=("x", "y", "z"),
-    inner_keys=("ex", "ey", "ez"),
     inner_defaults=("a + b", "a*b", "a - b"),
     inner_variables=("a", "b"),
-    point_keys=("ea", "eb"),
     point_defaults=(1.0, 2.0),
     sizable=False,
+    key_prefix="e",
 )
 
 

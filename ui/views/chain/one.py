@@ -19,6 +19,7 @@ from ui.errors import code_span, show_error
 from ui.expression_input import show_reading_notes_of
 from ui.format import table
 from ui.i18n import current_language
+from ui.inputs import url_text_box
 from ui.settings import is_projector
 from ui.views.chain.common import (
     ONE_QUESTION,
@@ -120,11 +121,10 @@ def composition_inputs() -> Composition | None:
         g_label = t("chain_rule.g_label_three") if three else t("chain_rule.g_label")
         g = formula_box(G_KEY, DEFAULT_G, ("v", "x") if three else ("x",), g_label, "x^2")
     with columns[2]:
-        h_text = st.text_input(
+        h_text = url_text_box(
+            H_KEY,
             t("chain_rule.h_label"),
-            value=DEFAULT_H,
-            key=H_KEY,
-            bind="query-params",
+            DEFAULT_H,
             placeholder=t("chain_rule.h_placeholder"),
             help=t("chain_rule.box_help", variables="x"),
         )

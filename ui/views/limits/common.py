@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from calc_core.errors import ExpressionError
+from calc_core.limits import combined_verdict
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import derivative_limit, limit_tables
 from ui import charts, reveal
@@ -146,10 +147,8 @@ class Analysis:
     @property
     def verdict(self) -> str:
         """The exact verdict, unless SymPy could not decide or the numbers see a jump (SymPy: infinite)."""
-        numerical = self.tables["one_sided"]["verdict"]
-        if self.exact is None or self.exact["verdict"] == "unknown" or numerical == "discontinuous":
-            return numerical
-        return self.exact["verdict"]
+        exact = None if self.exact is None else self.exact["verdict"]
+        return combined_verdict(exact, self.tables["one_sided"]["verdict"])
 
 
 def analyse(expr, x0: float) -> Analysis | None:

@@ -23,6 +23,8 @@ from ui.errors import code_span, show_error
 from ui.expression_input import forget_text_of_another_page, show_reading_notes_of
 from ui.format import name_latex, name_text
 from ui.i18n import t, translate
+from ui.inputs import url_text_box
+from ui.lesson_header import is_first_screen
 
 F_KEY, POINT_KEY, ANGLE_KEY = "f", "p", "u"
 START_KEY, LR_KEY, STEPS_KEY = "s", "lr", "k"
@@ -178,11 +180,10 @@ def example_buttons(examples) -> None:
 def function_input(default: str, show_understood: bool = True) -> Function | None:
     """The function box bound to ``?f=``: parsed with x1, x2, … or x, y, z; errors shown in place."""
     forget_text_of_another_page(F_KEY, default, ("x1", "x2", "…", "x", "y", "z"), detect_variables)
-    text = st.text_input(
+    text = url_text_box(
+        F_KEY,
         t("partials.function_label"),
-        value=default,
-        key=F_KEY,
-        bind="query-params",
+        default,
         placeholder=t("partials.placeholder"),
         help=t("partials.function_help"),
     )
@@ -216,11 +217,10 @@ def point_input(
 ) -> tuple[float, ...]:
     """A point typed as ``1, 2``, bound to ``?{key}=``; what cannot be used is replaced and reported."""
     default_text = ", ".join(number(v) for v in default)
-    raw = st.text_input(
+    raw = url_text_box(
+        key,
         t(label_key, variables=", ".join(name_text(var) for var in variables)),
-        value=default_text,
-        key=key,
-        bind="query-params",
+        default_text,
         help=t("partials.point_help", name=key),
     )
     point, status = parse_point(raw or "", len(variables), default)
@@ -247,6 +247,29 @@ def function_and_point(
     return function, point
 
 
+def lesson_inputs(
+    definition, examples, default_f: str, default_point: tuple[float, ...]
+) -> tuple[Function | None, tuple]:
+    """A multivariate page's inputs: its ``definition()`` and example buttons, then the function and point.
+
+    On the projector's first screen the definition stands in the introduction and the examples under the
+    figure (the page puts them there), and the "understood as" line is left out."""
+    first_screen = is_first_screen()
+    if not first_screen:
+        definition()
+        example_buttons(examples)
+    return function_and_point(default_f, default_point, show_understood=not first_screen)
+
+
+def drawn_in_the_plane(function: Function, message_key: str) -> bool:
+    """Whether ``function`` has two variables, so that its picture can be drawn; if not, the info
+    ``message_key`` (told the number of variables, ``n``) says why there is none."""
+    if function.dimension == 2:
+        return True
+    st.info(t(message_key, n=function.dimension), icon=":material/view_in_ar:")
+    return False
+
+
 def show_chart(build, *args) -> None:
     """Draw the Vega-Lite spec ``build(*args)`` through ``ui.charts`` (cached with its grid in Arrow form,
     downloads under it), at its own width; ``args[0]`` is the function's text, part of the files' name."""
@@ -260,3 +283,10 @@ def has_values(grid) -> bool:
 
 def chart_labels(language: str, words: dict[str, str], **values) -> dict[str, str]:
     return {name: translate(language, key, **values) for name, key in words.items()}
+
+
+def map_labels(language: str, words: dict[str, str], variables: tuple[str, ...]) -> dict[str, str]:
+    """A contour map's words in ``language`` (told the two variables' names, ``a`` and ``c``), and its axes'
+    names: ``x`` and ``y`` the variables, ``f`` the function of them."""
+    a, c = (name_text(var) for var in variables)
+    return chart_labels(language, words, a=a, c=c) | {"x": a, "y": c, "f": f"f({a}, {c})"}

@@ -5,9 +5,10 @@ Every link to the partials page without an ``f`` opens on this picture. Drawing 
 would import matplotlib (about 300 ms of CPU) for the first reader after every start; so it is drawn once,
 by the page's own renderer, and kept in ``ui/assets/``. Any other function or point is drawn as before.
 ``tests/unit/test_default_surface.py`` draws it again and checks that the shipped files show the same
-pixels. After a change to the figure, its labels or the default function, write them again::
+pixels. After a change to the figure, its labels or the default function, write them again (the drawing
+lives with the renderer, in ``surface.py``)::
 
-    .venv/bin/python -m ui.views.multivariate.default_surface
+    .venv/bin/python -m ui.views.multivariate.surface
 """
 
 from __future__ import annotations
@@ -46,27 +47,3 @@ def shipped_png(
     if (text, variables, tuple(point)) != default_function_key() or language not in LANGUAGES:
         return None
     return _shipped(language, bool(projector))
-
-
-def draw_png(language: str, projector: bool) -> bytes:
-    """The opening surface drawn now (what the shipped file must show); needs the sandbox's workers."""
-    from ui.views.multivariate.surface import render_surface
-
-    return render_surface(*default_function_key(), language, projector)
-
-
-def write_assets() -> list[Path]:
-    """Draw every variant and write it to ``ui/assets/``; returns the files written."""
-    ASSET_DIR.mkdir(exist_ok=True)
-    written = []
-    for language in LANGUAGES:
-        for projector in (False, True):
-            path = asset_path(language, projector)
-            path.write_bytes(draw_png(language, projector))
-            written.append(path)
-    return written
-
-
-if __name__ == "__main__":
-    for path in write_assets():
-        print(path.relative_to(ASSET_DIR.parent.parent))

@@ -16,9 +16,9 @@ from calc_core.parser import parse_expression
 from calc_core.service import descent_path, gradient_field
 from ui import reveal
 from ui.errors import code_span, show_error
-from ui.format import name_latex, name_text
-from ui.i18n import current_language, t, translate
-from ui.inputs import url_number_box, url_value
+from ui.format import name_latex
+from ui.i18n import current_language, t
+from ui.inputs import limited_box, url_value, whole_number_box
 from ui.settings import is_projector
 from ui.views.multivariate.common import (
     ANGLE_KEY,
@@ -37,8 +37,8 @@ from ui.views.multivariate.common import (
     STEPS_MAX,
     STEPS_MIN,
     Function,
-    chart_labels,
     has_values,
+    map_labels,
     number,
     point_input,
     point_text,
@@ -130,9 +130,7 @@ def _gradient_chart(
     answer: bool = True,
 ):
     grid = grid_around(text, variables, point)
-    a, c = (name_text(var) for var in variables)
-    labels = {name: translate(language, key, a=a, c=c) for name, key in GRADIENT_WORDS.items()}
-    labels |= {"x": a, "y": c, "f": f"f({a}, {c})"}
+    labels = map_labels(language, GRADIENT_WORDS, variables)
     return gradient_chart(grid, point, angle, labels=labels, projector=projector, answer=answer)
 
 
@@ -142,33 +140,27 @@ def descent_inputs(variables: tuple[str, ...]) -> tuple[tuple[float, ...], float
     with left:
         start = point_input(variables, DEFAULT_START, key=START_KEY, label_key="gradient.start_label")
     with middle:
-        lr = url_number_box(
+        lr = limited_box(
             LR_KEY,
-            t("gradient.lr_label"),
+            "gradient.lr_label",
             default=DEFAULT_LR,
             low=LR_MIN,
             high=LR_MAX,
             step=0.01,
-            help=t("gradient.lr_help", low=LR_MIN, high=LR_MAX),
-            warning=lambda given, used: t(
-                "gradient.lr_ignored", given=given, used=number(used), low=LR_MIN, high=LR_MAX
-            ),
+            help_key="gradient.lr_help",
+            ignored_key="gradient.lr_ignored",
+            used=number,
         )
     with right:
-        steps = url_number_box(
+        steps = whole_number_box(
             STEPS_KEY,
-            t("gradient.steps_label"),
+            "gradient.steps_label",
             default=DEFAULT_STEPS,
             low=STEPS_MIN,
             high=STEPS_MAX,
-            step=1,
-            format=None,
-            help=t("gradient.steps_help", low=STEPS_MIN, high=STEPS_MAX),
-            warning=lambda given, used: t(
-                "gradient.steps_ignored", given=given, used=used, low=STEPS_MIN, high=STEPS_MAX
-            ),
+            texts="gradient.steps",
         )
-    return start, float(lr), int(steps)
+    return start, float(lr), steps
 
 
 def descent_figure(function: Function, start: tuple[float, ...], lr: float, steps: int) -> None:
@@ -225,6 +217,5 @@ def _descent_chart(
     expr = parse_expression(text, variables)
     grid = gradient_field(expr, variables, window_around(start), GRID_POINTS)
     path = descent_path(expr, variables, start, lr, steps)
-    a, c = (name_text(var) for var in variables)
-    labels = chart_labels(language, DESCENT_WORDS) | {"x": a, "y": c, "f": f"f({a}, {c})"}
+    labels = map_labels(language, DESCENT_WORDS, variables)
     return descent_chart(grid, path, labels=labels, projector=projector)

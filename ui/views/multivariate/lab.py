@@ -15,7 +15,7 @@ from calc_core.identities import (
 )
 from ui.errors import code_span
 from ui.i18n import t
-from ui.inputs import url_number_box
+from ui.inputs import whole_number_box
 from ui.views.multivariate.common import (
     DEFAULT_IDENTITY,
     DEFAULT_LAYOUT,
@@ -36,20 +36,9 @@ from ui.views.multivariate.common import (
 
 
 def _size_input(key: str, default: int, label_key: str) -> int:
-    size = url_number_box(
-        key,
-        t(label_key),
-        default=default,
-        low=MIN_SIZE,
-        high=MAX_SIZE,
-        step=1,
-        format=None,
-        help=t("gradient.lab_size_help", low=MIN_SIZE, high=MAX_SIZE),
-        warning=lambda given, used: t(
-            "gradient.lab_size_ignored", given=given, used=used, low=MIN_SIZE, high=MAX_SIZE
-        ),
+    return whole_number_box(
+        key, label_key, default=default, low=MIN_SIZE, high=MAX_SIZE, texts="gradient.lab_size"
     )
-    return int(size)
 
 
 def _new_seed() -> None:
@@ -113,18 +102,15 @@ def identity_inputs() -> tuple[str, str, int, int, int]:
     with columns[3]:
         st.button(t("gradient.lab_new_numbers"), on_click=_new_seed, icon=":material/casino:")
     with columns[2]:
-        seed = url_number_box(
+        seed = whole_number_box(
             SEED_KEY,
-            t("gradient.lab_seed"),
+            "gradient.lab_seed",
             default=DEFAULT_SEED,
             low=0,
             high=SEED_MAX,
-            step=1,
-            format=None,
-            help=t("gradient.lab_seed_help"),
-            warning=lambda given, used: t("gradient.lab_seed_ignored", given=given, used=used, high=SEED_MAX),
+            texts="gradient.lab_seed",
         )
-    return identity, layout, m, n, int(seed)
+    return identity, layout, m, n, seed
 
 
 def identity_check(identity: str, layout: str, m: int, n: int, seed: int) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import reveal
 from ui.format import name_latex, name_text, number_table
-from ui.i18n import current_language, t, translate
+from ui.i18n import current_language, t
 from ui.settings import is_projector
 from ui.steps_view import show_steps
 from ui.views.multivariate.common import (
@@ -17,6 +17,7 @@ from ui.views.multivariate.common import (
     SLICE_WORDS,
     Function,
     has_values,
+    map_labels,
     number,
     point_text,
     show_chart,
@@ -100,15 +101,8 @@ def _partials_chart(
     answer: bool = True,
 ):
     grid = grid_around(text, variables, point)
-    a, c = (name_text(var) for var in variables)
-    labels = {name: translate(language, key, a=a, c=c) for name, key in SLICE_WORDS.items()}
-    labels |= {
-        "x": a,
-        "y": c,
-        "f": f"f({a}, {c})",
-        "partial_x": f"∂f/∂{a}",
-        "partial_y": f"∂f/∂{c}",
-    }
+    labels = map_labels(language, SLICE_WORDS, variables)
+    labels |= {"partial_x": f"∂f/∂{labels['x']}", "partial_y": f"∂f/∂{labels['y']}"}
     return partials_chart(grid, point, labels=labels, projector=projector, answer=answer)
 
 

@@ -16,10 +16,10 @@ from calc_core.parser import parse_expression
 from calc_core.service import gradient_field
 from ui import charts
 from ui.format import name_text
-from ui.i18n import current_language
+from ui.i18n import LANGUAGES, current_language
 from ui.settings import is_projector
 from ui.views.multivariate.common import GRID_POINTS, POOL, SURFACE_WORDS, Function, chart_labels
-from ui.views.multivariate.default_surface import shipped_png
+from ui.views.multivariate.default_surface import asset_path, default_function_key, shipped_png
 from viz.surface_plot import surface_figure, surface_png, surface_rows, surface_svg
 
 SURFACE_CACHE_ENTRIES = 32
@@ -100,3 +100,25 @@ def cached_surface_png(
     text: str, variables: tuple[str, ...], point: tuple[float, ...], language: str, projector: bool
 ) -> bytes:
     return surface_future((text, variables, point, language, projector)).result()
+
+
+def draw_default_png(language: str, projector: bool) -> bytes:
+    """The opening surface drawn now: what the shipped file (``default_surface``) must show; needs workers."""
+    return render_surface(*default_function_key(), language, projector)
+
+
+def write_default_surfaces() -> list:
+    """Draw the opening surface in every language and mode into ``ui/assets/``; returns the paths written."""
+    written = []
+    for language in LANGUAGES:
+        for projector in (False, True):
+            path = asset_path(language, projector)
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(draw_default_png(language, projector))
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_default_surfaces():
+        print(written_path)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from calc_core.errors import ExpressionError
+from calc_core.limits import combined_verdict
 from calc_core.parser import format_expression, parse_expression
 from calc_core.service import derivative_steps_of, tangent_data, tangent_line
 from ui.errors import code_span, error_message, show_error
@@ -117,10 +118,8 @@ class Explorer:
     @property
     def verdict(self) -> str:
         """SymPy's verdict, unless it failed or could not decide, or the numbers see a jump (SymPy says ∞)."""
-        numerical = self.data["point"]["verdict"]
-        if self.line is None or self.line["verdict"] == "unknown" or numerical == "discontinuous":
-            return numerical
-        return self.line["verdict"]
+        exact = None if self.line is None else self.line["verdict"]
+        return combined_verdict(exact, self.data["point"]["verdict"])
 
     @property
     def inputs(self) -> tuple[str, float]:
