@@ -48,7 +48,14 @@ import sympy
 
 from calc_core.errors import ExpressionError
 from calc_core.numeric import compile_numeric
-from calc_core.parser import PREFIX_DEFINITION, ascii_view, evaluated, format_expression, parse_expression
+from calc_core.parser import (
+    PREFIX_DEFINITION,
+    ascii_view,
+    evaluated,
+    format_expression,
+    parse_expression,
+    parse_with_notes,
+)
 from calc_core.printing import expression_latex
 from calc_core.results import AnswerVerdict
 from calc_core.steps import simplify_result
@@ -106,7 +113,7 @@ def check_answer(
     if not variables:
         raise ValueError("check_answer needs at least one variable")
     try:
-        answer = parse_answer(answer_text, variables, solve_for)
+        answer, notes = parse_answer_with_notes(answer_text, variables, solve_for)
     except ExpressionError as err:
         return {"verdict": "not_understood", "error": err.to_dict(), "reason": "parse_error"}
     except _NotSolvable:
@@ -115,7 +122,7 @@ def check_answer(
     domain = None if domain_text is None else parse_expression(domain_text, variables)
     # The answer as parser input (solved, if it was an equation): what a page plots. No LaTeX here: printing
     # can evaluate, and a wrong answer must never reach SymPy's evaluation (describe it in its own task).
-    result = {"answer_text": _answer_text(answer, variables, solved=solve_for is not None)}
+    result = {"answer_text": _answer_text(answer, variables, solved=solve_for is not None), "notes": notes}
 
     numeric = compare_numerically(answer, expected, variables, domain, seed)
     if numeric["outcome"] == "differs" and numeric["reason"] == "answer_undefined":
@@ -170,23 +177,42 @@ def parse_answer(text: str, variables: tuple[str, ...], solve_for: str | None = 
     >>> parse_answer("du_da = du_dx*dx_da", ("du_dx", "dx_da"))
     du_dx*dx_da
     """
+    return parse_answer_with_notes(text, variables, solve_for)[0]
+
+
+def parse_answer_with_notes(
+    text: str, variables: tuple[str, ...], solve_for: str | None = None
+) -> tuple[sympy.Expr, list[dict]]:
+    """Like :func:`parse_answer`, with the parser's reading notes on the answer (both sides of an equation),
+    for the box to say how it read 1e-3 or sin⁻¹ (``calc_core.parser.parse_with_notes``).
+
+    >>> parse_answer_with_notes("y = 1e-3x", ("x",), solve_for="y")[1][0]["value"]
+    '0.001'
+    """
     if not isinstance(text, str):
         raise TypeError("text must be a str")
+    notes: list[dict] = []
     view = ascii_view(text)  # "ｙ＝４ｘ－４" from a Chinese input method has its "=" too
     if view.count("=") == 1 and not PREFIX_DEFINITION.match(view):
         left_side = _LEFT_SIDE.match(view)
         if solve_for is None and left_side:  # "du_da = ...": a name for the answer, then the answer
-            return parse_expression(" " * left_side.end() + text[left_side.end() :], variables)
+            return _noted(" " * left_side.end() + text[left_side.end() :], variables, notes), notes
         if solve_for is not None:
-            return _solve_equation(text, variables, solve_for)
-    return parse_expression(text, variables)
+            return _solve_equation(text, variables, solve_for, notes), notes
+    return _noted(text, variables, notes), notes
 
 
-def _solve_equation(text: str, variables: tuple[str, ...], unknown: str) -> sympy.Expr:
+def _noted(text: str, variables: tuple[str, ...], notes: list[dict]) -> sympy.Expr:
+    expr, found = parse_with_notes(text, variables)
+    notes.extend(found)
+    return expr
+
+
+def _solve_equation(text: str, variables: tuple[str, ...], unknown: str, notes: list[dict]) -> sympy.Expr:
     split = ascii_view(text).index("=")
     names = (*variables, unknown)
-    left = parse_expression(text[:split], names)
-    right = parse_expression(" " * (split + 1) + text[split + 1 :], names)  # positions stay the text's
+    left = _noted(text[:split], names, notes)
+    right = _noted(" " * (split + 1) + text[split + 1 :], names, notes)  # positions stay the text's
     symbol = sympy.Symbol(unknown)
     difference = evaluated(left) - evaluated(right)
     coefficient = sympy.diff(difference, symbol)

@@ -29,6 +29,7 @@ ERROR_CODES = frozenset(
         "function_argument_unclear",
         "ambiguous_function_power",
         "number_out_of_range",
+        "log_base_unknown",
         # sandbox
         "timeout",
         "busy",

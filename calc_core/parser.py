@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sympy
 
+from calc_core import tokenizer
 from calc_core.constant_size import MAX_EXPONENT, MAX_POWER_DIGITS, approximate
 from calc_core.errors import ExpressionError
 from calc_core.expression_text import format_expression
@@ -105,3 +106,6 @@ def evaluated(expr):
     if not expr.args:
         return expr
     return expr.func(*(evaluated(arg) for arg in expr.args))
+
+
+tokenizer.PARSE_FOR_SUGGESTIONS[0] = parse_expression  # log_a(b)'s suggestion is offered only if it parses

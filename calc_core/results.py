@@ -330,6 +330,7 @@ class AnswerVerdict(TypedDict, total=False):
     reason: str
     error: dict | None  # ExpressionError.to_dict() of a parse error
     answer_text: str | None
+    notes: list[dict]  # calc_core.parser.parse_with_notes's notes on the answer (1e-3 read as 0.001, …)
     point: list[float]
     expected_value: float
     answer_value: float

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -171,6 +172,8 @@ def _split_names(token: Token, known: list[str], text: str, variables) -> list[T
     parts: list[Token] = []
     rest, position = token.text, token.position
     while rest:
+        if rest == "log_":
+            raise _log_base_in_brackets(text, position, token.end, variables)
         base = _LOG_BASE.match(rest)
         if base and not any(rest.startswith(name) and len(name) > 3 for name in known):
             parts.append(Token("name", "log", position, position + 3))
@@ -181,7 +184,7 @@ def _split_names(token: Token, known: list[str], text: str, variables) -> list[T
                 after = base.group(2)
                 name = next((n for n in known if after.startswith(n) and n not in FUNCTIONS), None)
                 if name is None:
-                    raise ExpressionError("unknown_name", position + 4, name=after)
+                    raise _unknown_log_base(text, position + 4, after, variables)
                 length = 4 + len(name)
                 parts.append(Token("logbase", name, position + 4, position + length))
             rest, position = rest[length:], position + length
@@ -200,6 +203,61 @@ def _split_names(token: Token, known: list[str], text: str, variables) -> list[T
         parts.append(Token("name", match, position, position + len(match)))
         rest, position = rest[len(match) :], position + len(match)
     return parts
+
+
+# The base put in a suggestion for log_a(…) with a base the box does not know: a number, as a base must be.
+SUGGESTED_LOG_BASE = "2"
+_suggesting = threading.local()  # set while a suggestion is tried, so that trying one never tries another
+# The whole parser, to try a suggestion: set by calc_core.parser, which imports this module (no circle).
+PARSE_FOR_SUGGESTIONS: list = [None]
+
+
+def _unknown_log_base(text: str, start: int, base: str, variables) -> ExpressionError:
+    """``log_a(b)`` where ``a`` is neither a number nor a variable of the box: the general formula of class.
+
+    The suggestion is the same input with base 2 (and, for ``log_a(b)`` with ``b`` unknown too, the box's
+    first variable as the argument), offered only when it parses: the message says that 2 stands for a base.
+    """
+    end = start + len(base)
+    candidate = text[:start] + SUGGESTED_LOG_BASE + text[end:]
+    argument = re.match(r"\(\s*([A-Za-z]+)\s*\)", ascii_view(text[end:]))
+    candidates = [candidate]
+    if argument and variables and argument.group(1) not in variables:
+        where = start + len(SUGGESTED_LOG_BASE) + argument.start(1)  # the argument's letters, in candidate
+        candidates.append(candidate[:where] + variables[0] + candidate[where + len(argument.group(1)) :])
+    suggestion = None
+    if not getattr(_suggesting, "active", False):
+        suggestion = next((c for c in candidates if _parses(c, tuple(variables))), None)
+    params = {"name": text[start - 4 : end], "base": base, "number": SUGGESTED_LOG_BASE}
+    if suggestion is not None:
+        params["suggestion"] = suggestion
+    return ExpressionError("log_base_unknown", start, **params)
+
+
+_BRACKETED_BASE = re.compile(r"[({]\s*([0-9]+|[A-Za-z][A-Za-z0-9]*)\s*[)}]")
+
+
+def _log_base_in_brackets(text: str, start: int, end: int, variables) -> ExpressionError:
+    """``log_{2}(x)`` (LaTeX) or ``log_(2)(x)``: offer ``log_2(x)`` when that parses."""
+    bracketed = _BRACKETED_BASE.match(ascii_view(text[end:]))
+    suggestion = None
+    if bracketed and not getattr(_suggesting, "active", False):
+        candidate = text[:start] + "log_" + bracketed.group(1) + text[end + bracketed.end() :]
+        suggestion = candidate if _parses(candidate, tuple(variables)) else None
+    if suggestion is None:
+        return ExpressionError("unknown_name", start, name="log_")
+    return ExpressionError("unknown_name", start, name="log_", suggestion=suggestion)
+
+
+def _parses(text: str, variables: tuple[str, ...]) -> bool:
+    _suggesting.active = True
+    try:
+        PARSE_FOR_SUGGESTIONS[0](text, variables)
+    except ExpressionError:
+        return False
+    finally:
+        _suggesting.active = False
+    return True
 
 
 def _replace(text: str, token: Token, new: str) -> str:

@@ -20,6 +20,7 @@ import streamlit as st
 from calc_core.errors import ExpressionError
 from calc_core.service import check_answer
 from ui.errors import show_error
+from ui.expression_input import show_reading_notes
 from ui.i18n import t
 
 SHOWN_STATE_KEY = "checkpoint_answers_shown"
@@ -127,6 +128,7 @@ def answer_box(box: Box, key: str) -> dict | None:
     except ExpressionError as err:  # the sandbox's own: a time limit, a failed worker
         show_error(err)
         return None
+    show_reading_notes(verdict.get("notes") or [])
     show_verdict(verdict, text)
     return verdict
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import streamlit as st
@@ -46,10 +47,34 @@ def expression_input(
 
 def show_reading_notes(notes: list[dict]) -> None:
     """One line per reading that could have been another (1e-3 is 0.001, not 1·e − 3), with what to type
-    for the other one (calc_core.parser.parse_with_notes)."""
+    for the other one (calc_core.parser.parse_with_notes).
+
+    The one place every box where a student types maths shows these lines: the function boxes of every
+    page (through :func:`show_reading_notes_of` where the box parses its text its own way), the chain
+    rule's boxes, and the answer boxes (with the notes the answer checker returns in its verdict).
+    """
     for note in notes:
         values = {name: code_span(value) for name, value in note.items() if name != "code"}
         st.caption(t(f"input.understood_{note['code']}", **values))
+
+
+def show_reading_notes_of(text: str, variables: tuple[str, ...]) -> None:
+    """The reading notes of ``text`` in a box of ``variables``, for a box that parsed it its own way; a text
+    that does not parse has none (the box shows its error itself)."""
+    show_reading_notes(list(reading_notes(text or "", tuple(variables))))
+
+
+@functools.lru_cache(maxsize=1024)
+def reading_notes(text: str, variables: tuple[str, ...]) -> tuple[dict, ...]:
+    """The parser's notes on ``text`` (cached: a rerun reads every box again); none when it is refused.
+
+    >>> [note["code"] for note in reading_notes("1e-3x + sin⁻¹(x)", ("x",))], reading_notes("2e", ("x",))
+    (['scientific', 'inverse'], ())
+    """
+    try:
+        return tuple(parse_with_notes(text, variables)[1])
+    except ExpressionError:
+        return ()
 
 
 _VARIABLES_SEEN = "_expression_box_variables"  # session key: {box key: the variables it was last drawn with}

@@ -1,9 +1,13 @@
-"""Number boxes bound to the URL (``bind="query-params"``): a value from a link goes through the same limits
-as one typed in, and a link value that cannot be used is replaced by the box's value and said, with the text
-that came in (cut to 40 characters, shown as code).
+"""Number boxes, choices and switches bound to the URL (``bind="query-params"``): a value from a link goes
+through the same limits as one typed in, and a link value that cannot be used is replaced by the box's value
+and said, with the text that came in (cut to 40 characters, shown as code).
 
-One function serves the point boxes of the limits, rules and chain-rule pages and the gradient page's
-learning rate, step count, matrix sizes and seed; another the URL-bound text boxes (functions, points).
+The one place for every URL-bound widget of the pages: :func:`url_number_box` serves the point boxes of the
+limits, rules and chain-rule pages, the gradient page's learning rate, step count, matrix sizes and seed,
+and the exercises page's seed; :func:`url_option_box` the chain rule's sizes and the exercises' level;
+:func:`url_toggle` the rules page's f″ switch. (Infinite values never reach a number box:
+``ui.url_state.guard_url_seeded_numbers``.) :func:`url_text_box` serves the URL-bound text boxes
+(functions, points).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import streamlit as st
 
 from ui.errors import code_span
 from ui.i18n import t
-from ui.url_state import MAX_URL_NUMBER_CHARS, url_number
+from ui.url_state import MAX_URL_NUMBER_CHARS, seed_toggle_from_url, url_flag, url_number
 
 
 def url_text_box(key: str, label: str, default: str, *, help: str, placeholder: str | None = None):
@@ -155,3 +159,31 @@ def x0_box(
         empty_is_a_value=empty_is_a_value,
     )
     return float(value)
+
+
+def url_option_box(
+    key: str, label: str, options, *, default, warning: Callable[[str, object], str], **kwargs
+):
+    """A required st.segmented_control of ``options`` (numbers), bound to ``?{key}=``; returns the choice.
+
+    Streamlit seeds it from a link whose value is one of the options and silently drops anything else;
+    ``warning(given, used)`` says so (``given``: the link's text as a code span).
+    """
+    raw = st.query_params.get(key)
+    value = st.segmented_control(
+        label, options, default=default, required=True, key=key, bind="query-params", **kwargs
+    )
+    if raw is not None and raw.strip() not in {str(option) for option in options}:
+        st.warning(warning(code_span(raw[:MAX_URL_NUMBER_CHARS]), value), icon=":material/link:")
+    return value if value in options else default
+
+
+def url_toggle(key: str, label: str, *, warning: Callable[[str], str], help: str | None = None) -> bool:
+    """An st.toggle bound to ``?{key}=``, read as ``1``/``0``, true/false, yes/no, on/off; anything else in
+    the link leaves it off, and ``warning(given)`` says so."""
+    raw = st.query_params.get(key)
+    seed_toggle_from_url(key)
+    on = st.toggle(label, key=key, bind="query-params", help=help)
+    if raw is not None and url_flag(raw) is None:
+        st.warning(warning(code_span(raw[:MAX_URL_NUMBER_CHARS])), icon=":material/link:")
+    return bool(on)

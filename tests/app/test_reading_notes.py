@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import assert_no_exception, literal_fragment, run_app
+from tests.app.helpers import PAGE_TIMEOUT, assert_no_exception, literal_fragment, page_spec, run_app
+from tests.app.landing import make_landing_page
 from ui.i18n import LANGUAGES
 
 
@@ -46,6 +47,7 @@ def test_a_reading_with_no_other_has_no_note():
         ("|x", "error.unmatched_bar", None),
         ("lg(27, 3)", "error.wrong_argument_count", "`log(27, 3)`"),
         ("sin^-2(x)", "error.ambiguous_function_power", "`sin(x)^(-2)`"),
+        ("log_a(b)", "error.log_base_unknown", "`log_2(x)`"),
     ],
 )
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -56,3 +58,73 @@ def test_a_refusal_says_what_to_type_in_the_readers_language(text, key, shown, l
     assert literal_fragment(language, key) in message
     if shown:
         assert shown in message
+
+
+# --- every other box where a student types maths shows the same notes (ui.expression_input)
+
+
+def notes_said(at, language: str, code: str) -> list[str]:
+    fragment = literal_fragment(language, f"input.understood_{code}")
+    return [text for text in captions(at) if fragment in text]
+
+
+def open_landing(monkeypatch, key: str, **query_params):
+    make_landing_page(monkeypatch, page_spec(key))
+    at = run_app(None, timeout=PAGE_TIMEOUT, **query_params)
+    assert_no_exception(at)
+    return at
+
+
+# (page, the link's values, the text the note is about): each function box of each page, by its URL name.
+FUNCTION_BOXES = [
+    ("sketch", {"f": "2.5e-1x^2"}, "`2.5e-1`"),
+    ("partials", {"f": "2.5e-1x1^2 + x2"}, "`2.5e-1`"),
+    ("gradient", {"f": "x^2 + 2.5e-1y^2"}, "`2.5e-1`"),
+    ("chain_rule", {"part": "one", "f": "sin(u)", "g": "2.5e-1x^2"}, "`2.5e-1`"),
+    ("chain_rule", {"part": "one", "f": "sin(v)", "g": "v^2", "h": "2.5e-1x"}, "`2.5e-1`"),
+    ("chain_rule", {"part": "graph", "expr": "2.5e-1x*y + sin(x)"}, "`2.5e-1`"),
+]
+
+
+@pytest.mark.parametrize(("key", "params", "typed"), FUNCTION_BOXES, ids=lambda v: str(v))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_function_box_says_how_it_read_scientific_notation(key, params, typed, language, monkeypatch):
+    at = open_landing(monkeypatch, key, lang=language, **params)
+    said = notes_said(at, language, "scientific")
+    assert len(said) == 1 and typed in said[0] and "`0.25`" in said[0], captions(at)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_chain_rules_outer_box_says_how_it_read_an_inverse(language, monkeypatch):
+    at = open_landing(monkeypatch, "chain_rule", lang=language, part="one", f="sin⁻¹(u)", g="x/2")
+    said = notes_said(at, language, "inverse")
+    assert len(said) == 1 and "`asin(u)`" in said[0], captions(at)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_split_box_says_how_it_read_its_text(language, monkeypatch):
+    at = open_landing(monkeypatch, "chain_rule", lang=language, part="one")
+    assert not notes_said(at, language, "scientific")
+    at.text_input(key="chain_composite").input("exp(1e-1x^2)").run()
+    said = notes_said(at, language, "scientific")
+    assert len(said) == 1 and "`1e-1`" in said[0] and "`0.1`" in said[0], captions(at)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_exercise_answer_box_says_how_it_read_the_answer(language, monkeypatch):
+    at = open_landing(monkeypatch, "exercises", lang=language)
+    at.text_input(key="ex1_answer").input("y = 2x - 3e0").run()
+    assert_no_exception(at)
+    said = notes_said(at, language, "scientific")
+    assert len(said) == 1 and "`3e0`" in said[0], captions(at)
+    at.text_input(key="ex1_answer").input("y = 2x - 3").run()
+    assert not notes_said(at, language, "scientific")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_checkpoint_box_says_how_it_read_the_answer(language, monkeypatch):
+    at = open_landing(monkeypatch, "limits", lang=language)
+    at.text_input(key="checkpoint_limits_0").input("sin⁻¹(1)*0 + 6").run()
+    assert_no_exception(at)
+    said = notes_said(at, language, "inverse")
+    assert len(said) == 1 and "`asin(1)`" in said[0], captions(at)

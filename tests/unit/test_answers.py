@@ -523,3 +523,14 @@ def test_a_wrong_answer_too_large_to_expand_never_reaches_expand(monkeypatch):
 def test_a_line_typed_with_a_chinese_input_method(answer):
     assert verdict(answer, "4x - 4", solve_for="y")["verdict"] == "right"
     assert verdict("ｙ＝４ｘ－４", "4x - 4")["verdict"] == "right"
+
+
+def test_the_verdict_carries_the_reading_notes_of_both_sides_of_an_equation():
+    verdict = check_answer("2.5e-1y = x - sin⁻¹(0)", "4x", ("x",), solve_for="y")
+    assert verdict["verdict"] == "right"
+    assert [(note["code"], note["typed"]) for note in verdict["notes"]] == [
+        ("scientific", "2.5e-1"),
+        ("inverse", "sin⁻¹"),
+    ]
+    assert check_answer("4x", "4x")["notes"] == []
+    assert "notes" not in check_answer("4x +", "4x")  # not understood: the error says what is wrong

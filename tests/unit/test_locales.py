@@ -42,6 +42,7 @@ ERROR_PLACEHOLDERS = {
     "function_argument_unclear": {"name"},
     "ambiguous_function_power": {"name", "power"},
     "number_out_of_range": {"token", "limit"},
+    "log_base_unknown": {"name", "base"},
     "timeout": {"seconds"},
     "busy": {"seconds"},
     "memory_limit": {"megabytes"},

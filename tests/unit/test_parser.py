@@ -213,6 +213,7 @@ ERRORS = [
     ("|x|2|", "unmatched_bar", 4),
     ("sin^-2(x)", "ambiguous_function_power", 0),
     ("1e999", "number_out_of_range", 0),
+    ("log_a(b)", "log_base_unknown", 4),
     ("x + * 2", "unexpected_token", 4),
     ("x +", "unexpected_end", 3),
     ("2*(x+1", "missing_closing_parenthesis", 2),
@@ -260,6 +261,13 @@ SUGGESTIONS = [
     ("cos^(-3)(x) + 1", "cos(x)^(-3) + 1", sympy.cos(x) ** -3 + 1),
     ("ln^-1(x)", "ln(x)^(-1)", 1 / sympy.log(x)),
     ("arcsin^-1(x)", "arcsin(x)^(-1)", 1 / sympy.asin(x)),
+    # log_a(b), the formula of class, in a box of x alone: a logarithm with a base, base 2 standing for a.
+    ("log_a(b)", "log_2(x)", sympy.log(x, 2)),
+    ("log_a(x) + 1", "log_2(x) + 1", sympy.log(x, 2) + 1),
+    ("log_b(2x)", "log_2(2x)", sympy.log(2 * x, 2)),
+    # A base in LaTeX's braces or in parentheses: the same base after the underscore.
+    ("log_{2}(x)", "log_2(x)", sympy.log(x, 2)),
+    ("log_(10)(x)", "log_10(x)", sympy.log(x, 10)),
 ]
 
 
@@ -296,6 +304,18 @@ def test_no_suggestion_where_the_intent_is_unclear(text, suggestion):
         assert _suggestion(error) is suggestion, error
     else:
         assert text in {"log10(x)", "3e2", "cosec(x)", "log_2(x)"}
+
+
+def test_an_unknown_log_base_says_which_and_offers_a_number_base_in_the_boxs_variables():
+    error = _error("log_a(b)")
+    assert (error.params["name"], error.params["base"], error.position) == ("log_a", "a", 4)
+    with pytest.raises(ExpressionError) as raised:
+        parse_expression("log_a(b)", ("x1", "x2"))
+    suggestion = raised.value.params["suggestion"]
+    assert suggestion == "log_2(x1)"
+    assert parse_expression(suggestion, ("x1", "x2")) == sympy.log(sympy.Symbol("x1"), 2, evaluate=False)
+    # A suggestion that would not parse either is not offered: c is unknown too.
+    assert "suggestion" not in _error("log_a(x) + c").params
 
 
 def test_numbers_side_by_side_offer_their_product():

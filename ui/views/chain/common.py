@@ -13,7 +13,7 @@ from calc_core.errors import ExpressionError
 from calc_core.parser import parse_expression
 from ui import format as fmt
 from ui.errors import show_error
-from ui.expression_input import forget_text_of_another_page
+from ui.expression_input import forget_text_of_another_page, show_reading_notes_of
 from ui.format import math_name, name_latex, name_text
 from ui.i18n import current_language, translate
 from ui.inputs import url_number_box, url_text_box
@@ -106,10 +106,12 @@ def formula_box(key: str, default: str, variables: tuple[str, ...], label: str, 
         help=t("chain_rule.box_help", variables=", ".join(name_text(v) for v in variables)),
     )
     try:
-        return _parsed(text or "", tuple(variables))
+        expr = _parsed(text or "", tuple(variables))
     except ExpressionError as err:
         show_error(err, text or "")
         return None
+    show_reading_notes_of(text or "", tuple(variables))
+    return expr
 
 
 def number_box(key: str, default: float, label: str) -> float:

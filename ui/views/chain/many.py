@@ -13,8 +13,9 @@ from calc_core.service import (
     chain_of_many,
 )
 from ui import reveal
-from ui.errors import code_span, show_error
+from ui.errors import show_error
 from ui.format import math_name, name_latex, name_text
+from ui.inputs import url_option_box
 from ui.settings import is_projector
 from ui.views.chain.common import (
     formula_box,
@@ -98,14 +99,14 @@ class ManyInput:
 
 
 def _size_box(key: str, label: str, default: int) -> int:
-    raw = st.query_params.get(key)
-    value = st.segmented_control(
-        label, SIZES, default=default, required=True, key=key, bind="query-params", format_func=str
+    value = url_option_box(
+        key,
+        label,
+        SIZES,
+        default=default,
+        format_func=str,
+        warning=lambda given, used: t("chain_rule.size_ignored", given=given, used=used),
     )
-    if raw is not None and raw.strip() not in {str(size) for size in SIZES}:
-        st.warning(
-            t("chain_rule.size_ignored", given=code_span(raw[:40]), used=value), icon=":material/link:"
-        )
     return int(value or default)
 
 

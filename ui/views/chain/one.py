@@ -16,6 +16,7 @@ from calc_core.service import (
 )
 from ui import charts, reveal
 from ui.errors import code_span, show_error
+from ui.expression_input import show_reading_notes_of
 from ui.format import table
 from ui.i18n import current_language
 from ui.inputs import url_text_box
@@ -67,6 +68,7 @@ def split_box() -> None:
         st.button(
             t("chain_rule.split_button"), key=SPLIT_BUTTON_KEY, on_click=_split, icon=":material/call_split:"
         )
+        show_reading_notes_of(st.session_state.get(COMPOSITE_KEY) or "", ("x",))
         _show_split_outcome(st.session_state.pop(SPLIT_OUTCOME, None))
 
 
@@ -133,6 +135,7 @@ def composition_inputs() -> Composition | None:
             except ExpressionError as err:
                 show_error(err, h_text)
                 return None
+            show_reading_notes_of(h_text, ("x",))
     with columns[3]:
         x0 = number_box(X0_KEY, DEFAULT_X0, t("chain_rule.x0_label"))
     if f is None or g is None:

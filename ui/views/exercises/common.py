@@ -15,6 +15,7 @@ from calc_core.service import (
 )
 from ui import format as fmt
 from ui.errors import show_error
+from ui.expression_input import show_reading_notes
 from ui.i18n import current_language, t, translate
 
 HINT_COUNT = 3
@@ -152,6 +153,7 @@ def answer(
         return None
     if verdict["verdict"] != "not_understood":
         show_understood(verdict, lhs, variables)
+        show_reading_notes(verdict.get("notes") or [])
     show_verdict(verdict, text)
     return verdict
 

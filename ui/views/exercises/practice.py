@@ -17,6 +17,7 @@ from calc_core.service import (
 from calc_core.steps import number_steps
 from ui.errors import code_span, show_error
 from ui.i18n import t
+from ui.inputs import url_number_box, url_option_box
 from ui.steps_view import rule_name, show_steps
 from ui.views.exercises.common import answer, hints, solution_toggle, steps_or_error, translator
 
@@ -39,25 +40,25 @@ def practice_controls() -> tuple[int, str, int]:
     with rule_column:
         rule = rule_select()
     with level_column:
-        level = st.segmented_control(
+        level = url_option_box(
+            LEVEL_KEY,
             t("exercises.level_label"),
             LEVELS,
             default=DEFAULT_LEVEL,
-            key=LEVEL_KEY,
-            bind="query-params",
-            required=True,
             help=t("exercises.level_help"),
+            warning=lambda given, used: t("exercises.level_ignored", given=given, used=used),
         )
     with seed_column:
-        seed = st.number_input(
+        seed = url_number_box(
+            SEED_KEY,
             t("exercises.seed_label"),
-            min_value=0,
-            max_value=MAX_SEED,
-            value=DEFAULT_SEED,
+            default=DEFAULT_SEED,
+            low=0,
+            high=MAX_SEED,
             step=1,
-            key=SEED_KEY,
-            bind="query-params",
+            format=None,
             help=t("exercises.seed_help"),
+            warning=lambda given, used: t("exercises.seed_ignored", given=given, used=used, high=MAX_SEED),
         )
     with new_column:
         st.button(

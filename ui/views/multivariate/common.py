@@ -20,7 +20,7 @@ from calc_core.service import describe_expression
 from ui import charts
 from ui import format as fmt
 from ui.errors import code_span, show_error
-from ui.expression_input import forget_text_of_another_page
+from ui.expression_input import forget_text_of_another_page, show_reading_notes_of
 from ui.format import name_latex, name_text
 from ui.i18n import t, translate
 from ui.inputs import url_text_box
@@ -205,6 +205,7 @@ def function_input(default: str, show_understood: bool = True) -> Function | Non
         names = ", ".join(name_text(var) for var in variables)
         st.caption(t("partials.understood", variables=names))
         st.latex(f"f({function.latex_arguments}) = {description['latex']}")
+    show_reading_notes_of(text or "", variables)
     return function
 
 

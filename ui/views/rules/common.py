@@ -14,10 +14,9 @@ from calc_core.parser import format_expression, parse_expression
 from calc_core.service import derivative_steps_of, tangent_data, tangent_line
 from ui.errors import code_span, error_message, show_error
 from ui.i18n import t
-from ui.inputs import x0_box
+from ui.inputs import url_toggle, x0_box
 from ui.settings import is_projector
 from ui.steps_view import display_math
-from ui.url_state import seed_toggle_from_url
 from viz.tangent_chart import number, slider_grid
 
 VARIABLES = ("x",)
@@ -86,9 +85,11 @@ def point_input() -> float:
 
 
 def second_derivative_input() -> bool:
-    seed_toggle_from_url(SECOND_KEY)
-    return bool(
-        st.toggle(t("rules.second_label"), key=SECOND_KEY, bind="query-params", help=t("rules.second_help"))
+    return url_toggle(
+        SECOND_KEY,
+        t("rules.second_label"),
+        help=t("rules.second_help"),
+        warning=lambda given: t("rules.second_ignored", given=given),
     )
 
 
