@@ -110,21 +110,23 @@ def test_the_split_box_says_how_it_read_its_text(language, monkeypatch):
     assert len(said) == 1 and "`1e-1`" in said[0] and "`0.1`" in said[0], captions(at)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_an_exercise_answer_box_says_how_it_read_the_answer(language, monkeypatch):
-    at = open_landing(monkeypatch, "exercises", lang=language)
-    at.text_input(key="ex1_answer").input("y = 2x - 3e0").run()
-    assert_no_exception(at)
-    said = notes_said(at, language, "scientific")
-    assert len(said) == 1 and "`3e0`" in said[0], captions(at)
-    at.text_input(key="ex1_answer").input("y = 2x - 3").run()
-    assert not notes_said(at, language, "scientific")
+ANSWER_BOXES = [
+    # (page, the box's key, an answer with a notation to read, the note's kind, what the note quotes, the
+    #  same answer without it)
+    ("exercises", "ex1_answer", "y = 2x - 3e0", "scientific", "`3e0`", "y = 2x - 3"),
+    ("limits", "checkpoint_limits_0", "sin⁻¹(1)*0 + 6", "inverse", "`asin(1)`", "6"),
+]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_checkpoint_box_says_how_it_read_the_answer(language, monkeypatch):
-    at = open_landing(monkeypatch, "limits", lang=language)
-    at.text_input(key="checkpoint_limits_0").input("sin⁻¹(1)*0 + 6").run()
+@pytest.mark.parametrize(("page", "key", "typed", "kind", "quoted", "plain"), ANSWER_BOXES)
+def test_an_answer_box_says_how_it_read_the_answer(
+    language, page, key, typed, kind, quoted, plain, monkeypatch
+):
+    at = open_landing(monkeypatch, page, lang=language)
+    at.text_input(key=key).input(typed).run()
     assert_no_exception(at)
-    said = notes_said(at, language, "inverse")
-    assert len(said) == 1 and "`asin(1)`" in said[0], captions(at)
+    said = notes_said(at, language, kind)
+    assert len(said) == 1 and quoted in said[0], captions(at)
+    at.text_input(key=key).input(plain).run()
+    assert not notes_said(at, language, kind)
