@@ -16,6 +16,8 @@ from ui.settings import (
     projector_switch,
     resolve_predict_mode,
     resolve_projector_mode,
+    say_unusable_setting_values,
+    unusable_setting_values,
 )
 from ui.share import share_control
 from ui.url_state import guard_url_seeded_numbers
@@ -39,6 +41,7 @@ def settings_sidebar() -> None:
 def main() -> None:
     guard_url_seeded_numbers()
     start_sandbox_workers()
+    unusable = unusable_setting_values()
     resolve_language()
     projector = resolve_projector_mode()
     resolve_predict_mode()
@@ -50,6 +53,7 @@ def main() -> None:
         initial_sidebar_state="collapsed" if projector else "auto",
     )
     apply_projector_style()
+    say_unusable_setting_values(unusable)
     settings_sidebar()
     page = st.navigation(build_navigation(), position=navigation_position())
     share_slot = st.container()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.i18n import LANGUAGE_URL_KEY, current_language, t
+from ui.errors import code_span
+from ui.i18n import LANGUAGE_URL_KEY, LANGUAGES, current_language, t
 
 PROJECTOR_STATE_KEY = "projector"
 PROJECTOR_WIDGET_KEY = "projector_switch"
@@ -111,6 +112,26 @@ def _on_projector_switched() -> None:
     projector = bool(st.session_state[PROJECTOR_WIDGET_KEY])
     st.session_state[PROJECTOR_STATE_KEY] = projector
     _write_to_url(projector)
+
+
+def unusable_setting_values() -> list[tuple[str, str]]:
+    """The settings in this run's link whose value means nothing (``lang=fr``, ``present=maybe``), as
+    (name, value) pairs; read them before the settings are resolved, which corrects the URL."""
+
+    def usable(name: str, value: str) -> bool:
+        return value in LANGUAGES if name == LANGUAGE_URL_KEY else _parse_flag(value) is not None
+
+    names = (LANGUAGE_URL_KEY, PROJECTOR_URL_KEY, PREDICT_URL_KEY)
+    given = {name: st.query_params.get(name) for name in names}
+    return [(name, value) for name, value in given.items() if value is not None and not usable(name, value)]
+
+
+def say_unusable_setting_values(unusable: list[tuple[str, str]]) -> None:
+    """One toast per setting the link could not use: the page opens with that setting's usual value."""
+    for name, value in unusable:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        message = t("settings.link_value_ignored", given=code_span(f"{name}={shown}"))
+        st.toast(message, icon=":material/link_off:")
 
 
 def _parse_flag(value: str | None) -> bool | None:

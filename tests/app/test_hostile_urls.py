@@ -111,8 +111,8 @@ def exceptions(**query_params) -> list[str]:
     return [element.value for element in at.exception]
 
 
-# Settings, read by the entry script on every page: a value that is no setting is dropped from the link
-# and the setting keeps its default (or this session's choice) without a message (ui/settings.py, ui/i18n.py).
+# Settings, read by the entry script on every page: a value that is no setting is dropped from the link,
+# the setting keeps its default (or this session's choice), and a toast says so (ui/settings.py).
 SETTINGS = {"lang", "present", "predict"}
 
 
@@ -122,8 +122,11 @@ def outcome(name: str, value: str, read: bool = True, **fixed) -> str | None:
     at = run_app(None, timeout=TIMEOUT, **fixed, **{name: value})
     if at.exception:
         return at.exception[0].value[:200]
+    if name in SETTINGS:
+        said = [element.value for element in at.toast]
+        return None if any(f"{name}={value}" in text for text in said) else f"no toast: {said!r}"[:200]
     said = [element.value for element in [*at.warning, *at.error, *at.info, *at.code]]
-    if read and name not in SETTINGS and not any(value in text for text in said):
+    if read and not any(value in text for text in said):
         return f"not said: {said!r}"[:200]
     return None
 
@@ -201,3 +204,15 @@ def test_the_rules_pages_switch_from_a_link_is_used_or_said(value, shown, monkey
     assert at.toggle(key=SECOND_KEY).value is shown
     said = [w.value for w in at.warning if literal_fragment("zh", "rules.second_ignored") in w.value]
     assert bool(said) == (value == "maybe"), said
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_usable_setting_is_taken_without_a_word_and_an_unusable_one_is_said(language):
+    quiet = run_app(None, timeout=TIMEOUT, lang=language, present="1", predict="0")
+    assert not quiet.toast and not quiet.exception
+    at = run_app(None, timeout=TIMEOUT, lang="fr", present="maybe", predict="1")
+    assert not at.exception
+    toasts = [element.value for element in at.toast]
+    assert len(toasts) == 2, toasts
+    assert "`lang=fr`" in toasts[0] and "`present=maybe`" in toasts[1]
+    assert at.query_params.get("lang") in ("en", "zh") and "present" not in at.query_params
