@@ -11,12 +11,11 @@ import streamlit as st
 
 from ui.errors import code_span
 from ui.i18n import LANGUAGE_URL_KEY, LANGUAGES, current_language, t
+from ui.url_state import MAX_URL_NUMBER_CHARS, url_flag
 
 PROJECTOR_STATE_KEY = "projector"
 PROJECTOR_WIDGET_KEY = "projector_switch"
 PROJECTOR_URL_KEY = "present"
-_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-_FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 PREDICT_STATE_KEY = "predict"
 PREDICT_WIDGET_KEY = "predict_switch"
@@ -32,7 +31,7 @@ def resolve_projector_mode() -> bool:
     The URL is kept in step on every run (present=1 while on, absent while off), because navigating
     to another page through the menu drops the query string.
     """
-    from_url = _parse_flag(st.query_params.get(PROJECTOR_URL_KEY))
+    from_url = url_flag(st.query_params.get(PROJECTOR_URL_KEY))
     projector = from_url if from_url is not None else bool(st.session_state.get(PROJECTOR_STATE_KEY, False))
     st.session_state[PROJECTOR_STATE_KEY] = projector
     _write_to_url(projector)
@@ -45,7 +44,7 @@ def resolve_predict_mode() -> bool:
     Kept in the URL like projector mode (predict=1 while on, absent while off). A value that is no flag
     (``predict=<script>``) counts as absent, and the URL is corrected.
     """
-    from_url = _parse_flag(st.query_params.get(PREDICT_URL_KEY))
+    from_url = url_flag(st.query_params.get(PREDICT_URL_KEY))
     predict = from_url if from_url is not None else bool(st.session_state.get(PREDICT_STATE_KEY, False))
     st.session_state[PREDICT_STATE_KEY] = predict
     _write_flag(PREDICT_URL_KEY, predict)
@@ -119,7 +118,7 @@ def unusable_setting_values() -> list[tuple[str, str]]:
     (name, value) pairs; read them before the settings are resolved, which corrects the URL."""
 
     def usable(name: str, value: str) -> bool:
-        return value in LANGUAGES if name == LANGUAGE_URL_KEY else _parse_flag(value) is not None
+        return value in LANGUAGES if name == LANGUAGE_URL_KEY else url_flag(value) is not None
 
     names = (LANGUAGE_URL_KEY, PROJECTOR_URL_KEY, PREDICT_URL_KEY)
     given = {name: st.query_params.get(name) for name in names}
@@ -129,20 +128,9 @@ def unusable_setting_values() -> list[tuple[str, str]]:
 def say_unusable_setting_values(unusable: list[tuple[str, str]]) -> None:
     """One toast per setting the link could not use: the page opens with that setting's usual value."""
     for name, value in unusable:
-        shown = value if len(value) <= 40 else value[:40] + "…"
+        shown = value if len(value) <= MAX_URL_NUMBER_CHARS else value[:MAX_URL_NUMBER_CHARS] + "…"
         message = t("settings.link_value_ignored", given=code_span(f"{name}={shown}"))
         st.toast(message, icon=":material/link_off:")
-
-
-def _parse_flag(value: str | None) -> bool | None:
-    if value is None:
-        return None
-    word = value.strip().lower()
-    if word in _TRUE_WORDS:
-        return True
-    if word in _FALSE_WORDS:
-        return False
-    return None
 
 
 def _write_to_url(projector: bool) -> None:
